@@ -1,0 +1,1 @@
+"""adsbackend: campaigns and budgets, spend ingestion, budget pacing and billing."""

@@ -1,0 +1,1 @@
+"""Advertisers: the tenants, with their currency, timezone and account spend limit."""

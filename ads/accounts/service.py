@@ -1,0 +1,141 @@
+"""Advertiser use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ads.accounts.models import Advertiser
+from ads.accounts.rules import (
+    AdvertiserStatus,
+    check_advertiser_transition,
+    validate_advertiser,
+    validate_name,
+    validate_spend_limit,
+)
+from ads.audit.service import record, snapshot
+from ads.auth import policy
+from ads.auth.principal import Principal
+from ads.auth.roles import Role
+from ads.db import escape_like
+from ads.errors import Forbidden, Invalid, NotFound
+from ads.money import validate_currency
+from ads.time import validate_timezone
+from ads.updates import apply_update, commit
+
+AUDITED = ("name", "currency", "timezone", "status", "spend_limit_micros")
+#: What an ADVERTISER token may change on its own account; the rest is ADMIN's.
+SELF_SERVICE = frozenset({"name", "spend_limit_micros"})
+
+
+def create_advertiser(
+    session: Session,
+    principal: Principal,
+    *,
+    name: str,
+    currency: str,
+    timezone: str,
+    spend_limit_micros: int | None = None,
+) -> Advertiser:
+    policy.require_admin(principal, action="create advertisers")
+    name, currency, timezone, spend_limit_micros = validate_advertiser(
+        name=name, currency=currency, timezone=timezone, spend_limit_micros=spend_limit_micros
+    )
+    advertiser = Advertiser(
+        name=name,
+        currency=currency,
+        timezone=timezone,
+        spend_limit_micros=spend_limit_micros,
+        status=AdvertiserStatus.ACTIVE,
+    )
+    session.add(advertiser)
+    session.flush()
+    record(
+        session,
+        principal,
+        action="create",
+        entity_type="Advertiser",
+        entity_id=advertiser.id,
+        advertiser_id=advertiser.id,
+        before=None,
+        after=snapshot(advertiser, AUDITED),
+    )
+    commit(session)
+    return advertiser
+
+
+def get_advertiser(session: Session, principal: Principal, advertiser_id: int) -> Advertiser:
+    advertiser = session.get(Advertiser, advertiser_id)
+    if advertiser is None or not policy.can_read_advertiser(principal, advertiser.id):
+        raise NotFound("advertiser not found", field="id")
+    return advertiser
+
+
+def update_advertiser(
+    session: Session,
+    principal: Principal,
+    advertiser_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Advertiser:
+    advertiser = get_advertiser(session, principal, advertiser_id)
+    policy.require_manage_advertiser(principal, advertiser.id, what="advertiser")
+    if principal.role is not Role.ADMIN and set(changes) - SELF_SERVICE:
+        field = sorted(set(changes) - SELF_SERVICE)[0]
+        raise Forbidden(f"only ADMIN tokens can change {field}", field=field)
+    current_status = advertiser.status
+
+    def validate(state: Mapping[str, Any]) -> None:
+        validate_name(state["name"])
+        validate_currency(state["currency"])
+        validate_timezone(state["timezone"])
+        validate_spend_limit(state["spend_limit_micros"])
+        check_advertiser_transition(current_status, AdvertiserStatus(state["status"]))
+        if "currency" in changes and changes["currency"] != advertiser.currency:
+            _refuse_currency_change(session, advertiser)
+
+    apply_update(
+        session,
+        principal,
+        advertiser,
+        entity_type="Advertiser",
+        advertiser_id=advertiser.id,
+        changes=changes,
+        allowed=frozenset(AUDITED),
+        expected_version=expected_version,
+        validate=validate,
+    )
+    return advertiser
+
+
+def _refuse_currency_change(session: Session, advertiser: Advertiser) -> None:
+    from ads.campaigns.models import Campaign
+
+    if session.scalar(select(Campaign.id).where(Campaign.advertiser_id == advertiser.id)):
+        raise Invalid(
+            "the currency of an advertiser with campaigns cannot change",
+            field="currency",
+            code="CURRENCY_LOCKED",
+        )
+
+
+def advertisers_query(
+    principal: Principal,
+    *,
+    status: AdvertiserStatus | None = None,
+    name_contains: str | None = None,
+) -> Select[tuple[Advertiser]]:
+    """Advertisers the caller may see, filtered; the caller adds ordering and paging."""
+    query = select(Advertiser)
+    scope = policy.advertiser_scope(principal)
+    if scope is not None:
+        query = query.where(Advertiser.id.in_(sorted(scope)))
+    if status is not None:
+        query = query.where(Advertiser.status == status)
+    if name_contains:
+        query = query.where(Advertiser.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+    return query

@@ -1,0 +1,1 @@
+"""HTTP adapters: the Starlette app, GraphQL and the REST endpoints."""

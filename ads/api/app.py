@@ -1,0 +1,53 @@
+"""create_app(settings) -> Starlette: routes, middleware, and a lifespan owning the engine."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Route
+
+from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from ads.api.rest.health import healthz, readyz
+from ads.config import Settings
+from ads.db import async_session_factory, make_async_engine
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlette:
+    """The ASGI app. With `embedded_workers`, the broker, workers and scheduler run inside."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = make_async_engine(settings, pool_pre_ping=True)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessions = async_session_factory(engine)
+        runtime = None
+        if embedded_workers:
+            from workers.embedded import EmbeddedRuntime
+
+            runtime = EmbeddedRuntime(settings)
+            runtime.start()
+        log.info("started", extra={"env": settings.env.value, "broker": settings.broker_url})
+        try:
+            yield
+        finally:
+            if runtime is not None:
+                runtime.stop()
+            await engine.dispose()
+            log.info("stopped")
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,1 @@
+"""REST endpoints: health, and the ad server's and finance's endpoints."""

@@ -1,0 +1,1 @@
+"""The audit trail: who changed which field of which object from what to what, and when."""

@@ -1,0 +1,1 @@
+"""Authentication (API tokens) and the one authorization policy."""

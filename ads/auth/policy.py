@@ -1,0 +1,68 @@
+"""The one authorization policy: every adapter and service asks here, nowhere else.
+
+Tenancy rule: an ADVERTISER token that asks for another tenant's object gets "not found",
+never "forbidden", so the existence of other advertisers' data does not leak.
+"""
+
+from __future__ import annotations
+
+from ads.auth.principal import Principal
+from ads.auth.roles import Role
+from ads.errors import Forbidden, NotFound, Unauthenticated
+
+_GRAPHQL_ROLES = frozenset({Role.ADMIN, Role.ADVERTISER, Role.FINANCE})
+
+
+def advertiser_scope(principal: Principal) -> frozenset[int] | None:
+    """The advertisers the caller may read: None means all of them."""
+    if principal.role in (Role.ADMIN, Role.FINANCE):
+        return None
+    if principal.role is Role.ADVERTISER:
+        return principal.advertiser_ids
+    return frozenset()
+
+
+def can_read_advertiser(principal: Principal, advertiser_id: int) -> bool:
+    scope = advertiser_scope(principal)
+    return scope is None or advertiser_id in scope
+
+
+def require_read_advertiser(principal: Principal, advertiser_id: int, *, what: str) -> None:
+    """Raise NotFound (never Forbidden) when the caller may not see this tenant."""
+    if not can_read_advertiser(principal, advertiser_id):
+        raise NotFound(f"{what} not found", field="id")
+
+
+def require_manage_advertiser(principal: Principal, advertiser_id: int, *, what: str) -> None:
+    """Changing campaigns and their budgets: ADMIN, or an ADVERTISER token in scope."""
+    require_read_advertiser(principal, advertiser_id, what=what)
+    if principal.role not in (Role.ADMIN, Role.ADVERTISER):
+        raise Forbidden(f"the {principal.role} role cannot change {what}s")
+
+
+def require_admin(principal: Principal, *, action: str) -> None:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden(f"only ADMIN tokens can {action}")
+
+
+def require_billing_write(principal: Principal, *, action: str) -> None:
+    if principal.role not in (Role.ADMIN, Role.FINANCE):
+        raise Forbidden(f"only ADMIN and FINANCE tokens can {action}")
+
+
+def require_graphql(principal: Principal | None) -> Principal:
+    """The admin API: SERVICE tokens are for the ad server's REST endpoints only."""
+    if principal is None:
+        raise Unauthenticated("a valid bearer token is required")
+    if principal.role not in _GRAPHQL_ROLES:
+        raise Forbidden("SERVICE tokens have no access to the admin API")
+    return principal
+
+
+def require_service(principal: Principal | None) -> Principal:
+    """The ad server's endpoints (events in, pacing out) take SERVICE tokens only."""
+    if principal is None:
+        raise Unauthenticated("a valid bearer token is required")
+    if principal.role is not Role.SERVICE:
+        raise Forbidden("this endpoint takes SERVICE tokens only")
+    return principal

@@ -1,0 +1,1 @@
+"""Campaigns, ad groups and ads: what advertisers buy and how its budget is set."""

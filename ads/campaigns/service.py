@@ -1,0 +1,390 @@
+"""Campaign, ad group and ad use cases: create, read, update, with audit and versioning."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ads.accounts.models import Advertiser
+from ads.accounts.rules import AdvertiserStatus, validate_name
+from ads.audit.service import record, snapshot
+from ads.auth import policy
+from ads.auth.principal import Principal
+from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.campaigns.rules import (
+    BillingEvent,
+    BudgetType,
+    CampaignStatus,
+    DeliveryStatus,
+    Objective,
+    PacingMode,
+    check_campaign_transition,
+    check_delivery_transition,
+    validate_budget,
+    validate_money,
+    validate_schedule,
+    validate_url,
+)
+from ads.db import escape_like
+from ads.errors import Invalid, NotFound
+from ads.time import as_utc
+from ads.updates import apply_update, commit
+
+CAMPAIGN_FIELDS = (
+    "name",
+    "objective",
+    "status",
+    "start_at",
+    "end_at",
+    "budget_type",
+    "budget_micros",
+    "pacing_mode",
+)
+AD_GROUP_FIELDS = (
+    "name",
+    "status",
+    "bid_micros",
+    "billing_event",
+    "budget_cap_micros",
+    "targeting",
+)
+AD_FIELDS = ("name", "creative_url", "destination_url", "status")
+
+
+def _validate_campaign(state: Mapping[str, Any]) -> None:
+    validate_name(state["name"])
+    validate_schedule(state["start_at"], state["end_at"])
+    validate_budget(BudgetType(state["budget_type"]), state["budget_micros"], state["end_at"])
+
+
+def _validate_ad_group(state: Mapping[str, Any]) -> None:
+    validate_name(state["name"])
+    validate_money(state["bid_micros"], field="bidMicros", allow_zero=False)
+    validate_money(state["budget_cap_micros"], field="budgetCapMicros", allow_zero=False)
+    if not isinstance(state["targeting"], dict):
+        raise Invalid(
+            "targeting must be a JSON object", field="targeting", code="INVALID_TARGETING"
+        )
+
+
+def _validate_ad(state: Mapping[str, Any]) -> None:
+    validate_name(state["name"])
+    validate_url(state["creative_url"], field="creativeUrl")
+    validate_url(state["destination_url"], field="destinationUrl")
+
+
+def _writable_advertiser(session: Session, principal: Principal, advertiser_id: int) -> Advertiser:
+    advertiser = session.get(Advertiser, advertiser_id)
+    if advertiser is None or not policy.can_read_advertiser(principal, advertiser_id):
+        raise NotFound("advertiser not found", field="advertiserId")
+    policy.require_manage_advertiser(principal, advertiser_id, what="campaign")
+    if advertiser.status is AdvertiserStatus.ARCHIVED:
+        raise Invalid("the advertiser is archived", field="advertiserId", code="ARCHIVED")
+    return advertiser
+
+
+def create_campaign(
+    session: Session,
+    principal: Principal,
+    *,
+    advertiser_id: int,
+    name: str,
+    objective: Objective,
+    start_at: datetime,
+    end_at: datetime | None,
+    budget_type: BudgetType,
+    budget_micros: int,
+    pacing_mode: PacingMode = PacingMode.STANDARD,
+    status: CampaignStatus = CampaignStatus.DRAFT,
+) -> Campaign:
+    _writable_advertiser(session, principal, advertiser_id)
+    start_at = as_utc(start_at, field="startAt")
+    end_at = as_utc(end_at, field="endAt") if end_at is not None else None
+    state = {
+        "name": name,
+        "start_at": start_at,
+        "end_at": end_at,
+        "budget_type": budget_type,
+        "budget_micros": budget_micros,
+    }
+    _validate_campaign(state)
+    if status not in (CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED):
+        raise Invalid(
+            "a new campaign starts as DRAFT, ACTIVE or PAUSED",
+            field="status",
+            code="INVALID_TRANSITION",
+        )
+    campaign = Campaign(
+        advertiser_id=advertiser_id,
+        name=name.strip(),
+        objective=objective,
+        start_at=start_at,
+        end_at=end_at,
+        budget_type=budget_type,
+        budget_micros=budget_micros,
+        pacing_mode=pacing_mode,
+        status=status,
+    )
+    session.add(campaign)
+    session.flush()
+    record(
+        session,
+        principal,
+        action="create",
+        entity_type="Campaign",
+        entity_id=campaign.id,
+        advertiser_id=advertiser_id,
+        before=None,
+        after=snapshot(campaign, CAMPAIGN_FIELDS),
+    )
+    commit(session)
+    return campaign
+
+
+def get_campaign(session: Session, principal: Principal, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or not policy.can_read_advertiser(principal, campaign.advertiser_id):
+        raise NotFound("campaign not found", field="id")
+    return campaign
+
+
+def update_campaign(
+    session: Session,
+    principal: Principal,
+    campaign_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Campaign:
+    campaign = get_campaign(session, principal, campaign_id)
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="campaign")
+    changes = dict(changes)
+    for key, label in (("start_at", "startAt"), ("end_at", "endAt")):
+        if changes.get(key) is not None:
+            changes[key] = as_utc(changes[key], field=label)
+    current = campaign.status
+
+    def validate(state: Mapping[str, Any]) -> None:
+        if current is CampaignStatus.ARCHIVED:
+            raise Invalid("an archived campaign cannot change", field="status", code="ARCHIVED")
+        check_campaign_transition(current, CampaignStatus(state["status"]))
+        _validate_campaign(state)
+
+    apply_update(
+        session,
+        principal,
+        campaign,
+        entity_type="Campaign",
+        advertiser_id=campaign.advertiser_id,
+        changes=changes,
+        allowed=frozenset(CAMPAIGN_FIELDS),
+        expected_version=expected_version,
+        validate=validate,
+    )
+    return campaign
+
+
+def create_ad_group(
+    session: Session,
+    principal: Principal,
+    *,
+    campaign_id: int,
+    name: str,
+    bid_micros: int,
+    billing_event: BillingEvent,
+    budget_cap_micros: int | None = None,
+    targeting: dict[str, Any] | None = None,
+    status: DeliveryStatus = DeliveryStatus.ACTIVE,
+) -> AdGroup:
+    campaign = _campaign_for_write(session, principal, campaign_id, field="campaignId")
+    state = {
+        "name": name,
+        "bid_micros": bid_micros,
+        "budget_cap_micros": budget_cap_micros,
+        "targeting": targeting if targeting is not None else {},
+    }
+    _validate_ad_group(state)
+    group = AdGroup(
+        campaign_id=campaign.id,
+        name=name.strip(),
+        bid_micros=bid_micros,
+        billing_event=billing_event,
+        budget_cap_micros=budget_cap_micros,
+        targeting=state["targeting"],
+        status=status,
+    )
+    session.add(group)
+    session.flush()
+    record(
+        session,
+        principal,
+        action="create",
+        entity_type="AdGroup",
+        entity_id=group.id,
+        advertiser_id=campaign.advertiser_id,
+        before=None,
+        after=snapshot(group, AD_GROUP_FIELDS),
+    )
+    commit(session)
+    return group
+
+
+def get_ad_group(
+    session: Session, principal: Principal, ad_group_id: int
+) -> tuple[AdGroup, Campaign]:
+    group = session.get(AdGroup, ad_group_id)
+    campaign = session.get(Campaign, group.campaign_id) if group is not None else None
+    if (
+        group is None
+        or campaign is None
+        or not policy.can_read_advertiser(principal, campaign.advertiser_id)
+    ):
+        raise NotFound("ad group not found", field="id")
+    return group, campaign
+
+
+def update_ad_group(
+    session: Session,
+    principal: Principal,
+    ad_group_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> AdGroup:
+    group, campaign = get_ad_group(session, principal, ad_group_id)
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad group")
+    current = group.status
+
+    def validate(state: Mapping[str, Any]) -> None:
+        check_delivery_transition(current, DeliveryStatus(state["status"]))
+        _validate_ad_group(state)
+
+    apply_update(
+        session,
+        principal,
+        group,
+        entity_type="AdGroup",
+        advertiser_id=campaign.advertiser_id,
+        changes=changes,
+        allowed=frozenset(AD_GROUP_FIELDS),
+        expected_version=expected_version,
+        validate=validate,
+    )
+    return group
+
+
+def create_ad(
+    session: Session,
+    principal: Principal,
+    *,
+    ad_group_id: int,
+    name: str,
+    creative_url: str,
+    destination_url: str,
+    status: DeliveryStatus = DeliveryStatus.ACTIVE,
+) -> Ad:
+    group, campaign = get_ad_group(session, principal, ad_group_id)
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad")
+    _validate_ad({"name": name, "creative_url": creative_url, "destination_url": destination_url})
+    ad = Ad(
+        ad_group_id=group.id,
+        name=name.strip(),
+        creative_url=creative_url.strip(),
+        destination_url=destination_url.strip(),
+        status=status,
+    )
+    session.add(ad)
+    session.flush()
+    record(
+        session,
+        principal,
+        action="create",
+        entity_type="Ad",
+        entity_id=ad.id,
+        advertiser_id=campaign.advertiser_id,
+        before=None,
+        after=snapshot(ad, AD_FIELDS),
+    )
+    commit(session)
+    return ad
+
+
+def get_ad(session: Session, principal: Principal, ad_id: int) -> tuple[Ad, Campaign]:
+    ad = session.get(Ad, ad_id)
+    if ad is not None:
+        _group, campaign = get_ad_group(session, principal, ad.ad_group_id)
+        return ad, campaign
+    raise NotFound("ad not found", field="id")
+
+
+def update_ad(
+    session: Session,
+    principal: Principal,
+    ad_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Ad:
+    try:
+        ad, campaign = get_ad(session, principal, ad_id)
+    except NotFound:
+        raise NotFound("ad not found", field="id") from None
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad")
+    current = ad.status
+
+    def validate(state: Mapping[str, Any]) -> None:
+        check_delivery_transition(current, DeliveryStatus(state["status"]))
+        _validate_ad(state)
+
+    apply_update(
+        session,
+        principal,
+        ad,
+        entity_type="Ad",
+        advertiser_id=campaign.advertiser_id,
+        changes=changes,
+        allowed=frozenset(AD_FIELDS),
+        expected_version=expected_version,
+        validate=validate,
+    )
+    return ad
+
+
+def _campaign_for_write(
+    session: Session, principal: Principal, campaign_id: int, *, field: str
+) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or not policy.can_read_advertiser(principal, campaign.advertiser_id):
+        raise NotFound("campaign not found", field=field)
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad group")
+    if campaign.status is CampaignStatus.ARCHIVED:
+        raise Invalid("the campaign is archived", field=field, code="ARCHIVED")
+    return campaign
+
+
+def campaigns_query(
+    principal: Principal,
+    *,
+    advertiser_id: int | None = None,
+    status: CampaignStatus | None = None,
+    name_contains: str | None = None,
+    budget_type: BudgetType | None = None,
+) -> Select[tuple[Campaign]]:
+    """Campaigns the caller may see, filtered; the caller adds ordering and paging."""
+    query = select(Campaign)
+    scope = policy.advertiser_scope(principal)
+    if scope is not None:
+        query = query.where(Campaign.advertiser_id.in_(sorted(scope)))
+    if advertiser_id is not None:
+        query = query.where(Campaign.advertiser_id == advertiser_id)
+    if status is not None:
+        query = query.where(Campaign.status == status)
+    if budget_type is not None:
+        query = query.where(Campaign.budget_type == budget_type)
+    if name_contains:
+        query = query.where(Campaign.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+    return query

@@ -1,0 +1,221 @@
+"""The `ads` command: migrate, seed, tokens, and the server, worker and scheduler processes."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from ads.auth.roles import Role
+from ads.config import Settings, SettingsError
+from ads.errors import DomainError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    from ads.schema_version import upgrade_to_head
+
+    revision = upgrade_to_head(settings)
+    print(f"database is at revision {revision}")
+    return 0
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from ads.db import make_engine, session_factory
+    from ads.demo import seed_demo
+
+    if not args.demo:
+        print("error: say what to seed: --demo", file=sys.stderr)
+        return 2
+    engine = make_engine(settings)
+    with session_factory(engine)() as session:
+        created = seed_demo(session)
+    engine.dispose()
+    if created:
+        for advertiser in created:
+            print(
+                f"created advertiser {advertiser.id} {advertiser.name} "
+                f"({advertiser.currency}, {advertiser.timezone})"
+            )
+    else:
+        print("demo data already present")
+    return 0
+
+
+def _token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from ads.auth.service import create_token
+    from ads.db import make_engine, session_factory
+
+    engine = make_engine(settings)
+    with session_factory(engine)() as session:
+        token, clear = create_token(
+            session, role=Role(args.role), advertiser_ids=args.advertiser or [], name=args.name
+        )
+        scope = ", ".join(str(a.id) for a in token.advertisers) or "all"
+        print(
+            f"created {token.role} token {token.id} (advertisers: {scope}); "
+            "it is shown once, store it now:"
+        )
+    engine.dispose()
+    print(clear)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from ads.auth.service import revoke_token
+    from ads.db import make_engine, session_factory
+
+    engine = make_engine(settings)
+    with session_factory(engine)() as session:
+        token = revoke_token(session, args.id)
+        print(f"token {token.id} revoked at {token.revoked_at:%Y-%m-%dT%H:%M:%SZ}")
+    engine.dispose()
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from ads.api.app import create_app
+    from ads.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    app = create_app(settings, embedded_workers=settings.embedded_broker)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from dramatiq import Worker
+
+    from ads.logs import configure_logging
+    from workers.actors import declare_actors
+    from workers.broker import build_broker
+
+    configure_logging(settings.log_level)
+    if settings.embedded_broker:
+        print(
+            "error: `ads worker` needs ADS_BROKER_URL (redis://… or amqp://…); "
+            "in embedded mode `ads serve` runs the workers itself",
+            file=sys.stderr,
+        )
+        return 2
+    broker = build_broker(settings)
+    declare_actors(broker, settings)
+    worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
+    worker.start()
+    _wait_for_signal()
+    worker.stop()
+    broker.close()
+    return 0
+
+
+def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
+    from ads.logs import configure_logging
+    from workers.actors import declare_actors, periodic_jobs
+    from workers.broker import build_broker
+    from workers.scheduler import Scheduler
+
+    configure_logging(settings.log_level)
+    if settings.embedded_broker:
+        print(
+            "error: `ads scheduler` needs ADS_BROKER_URL (redis://… or amqp://…); "
+            "in embedded mode `ads serve` runs the scheduler itself",
+            file=sys.stderr,
+        )
+        return 2
+    broker = build_broker(settings)
+    scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
+    thread = threading.Thread(target=scheduler.run_forever, daemon=True)
+    thread.start()
+    _wait_for_signal()
+    scheduler.stop()
+    thread.join(timeout=5)
+    broker.close()
+    return 0
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ads",
+        description="adsbackend: campaigns, budgets, pacing and billing.",
+        epilog="Configuration comes from ADS_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate = commands.add_parser("migrate", help="upgrade the database schema to head")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser("seed", help="load data into the database")
+    seed.add_argument("--demo", action="store_true", help="the demo advertisers and campaigns")
+    seed.set_defaults(handler=_seed)
+
+    token = commands.add_parser("token", help="create or revoke API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser(
+        "create", help="create a token; it is printed once, alone on the last line"
+    )
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument(
+        "--advertiser",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="advertiser id an ADVERTISER token is scoped to (repeatable)",
+    )
+    create.add_argument("--name", default="", help="a label saying who holds the token")
+    create.set_defaults(handler=_token_create)
+    revoke = token_commands.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(handler=_token_revoke)
+
+    serve = commands.add_parser("serve", help="run the HTTP API (and, embedded, the workers)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser("worker", help="run Dramatiq worker threads on the broker")
+    worker.add_argument("--threads", type=int, default=None)
+    worker.set_defaults(handler=_worker)
+
+    scheduler = commands.add_parser("scheduler", help="enqueue the periodic jobs")
+    scheduler.set_defaults(handler=_scheduler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

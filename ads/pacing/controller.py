@@ -1,0 +1,343 @@
+"""The pacing controller: each tick, turn spend against the target curve into a throttle rate.
+
+Design, after what production systems publish:
+
+* Throttling with a pass-through rate, the probability that a campaign enters an
+  auction, adjusted every interval against a forecast traffic curve: LinkedIn (Agarwal
+  et al., "Budget pacing for targeted online advertisements at LinkedIn", KDD 2014).
+  Throttling needs nothing from the auction or the bidder, only a coin per request.
+* A per-campaign target spend curve and a pacing signal updated once a minute from both
+  the spend gap and the spend-slope gap: Yahoo's Mystique (WWW 2024). Here the slope
+  term is a feedforward, the rate that would make the expected spend slope equal the
+  curve's slope, and the spend gap is closed by a fraction `gain` per interval.
+* Proportional feedback with a dead band ("Feedback Control for Small Budget Pacing",
+  arXiv:2509.25429, 2025): errors inside the band are not corrected, so the lumpy spend
+  of small budgets, where one auction is a visible share of the day, doesn't make the
+  rate chatter.
+
+Spend events arrive minutes late, so the controller never divides by the current rate
+nor compares the curve with stale spend alone: the traffic value per unit throttle is
+estimated from reported spend over the rate that was in force when it was bought, and
+spend bought but not reported yet (the refresh horizon's worth) is added to what was
+reported before comparing with the curve, a Smith-predictor style dead-time correction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from ads.pacing.budget import BudgetRule, PacingMode
+from ads.pacing.curve import target_fraction, target_spend
+from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.state import ControllerState
+
+__all__ = [
+    "ControllerConfig",
+    "ControllerState",
+    "Decision",
+    "PacingController",
+    "PacingStatus",
+    "TickInput",
+    "effective_throttle",
+]
+
+
+class PacingStatus(StrEnum):
+    """Why a campaign (or ad group) delivers the way it does right now.
+
+    NOT_STARTED: before its schedule start; throttle 0.
+    PACING: serving at throttle 1: it takes all the traffic it is eligible for and the
+        budget is not holding it back (if it is behind its curve, traffic is the limit).
+    LIMITED_BY_BUDGET: serving at a throttle below 1: the budget is what limits
+        delivery, whether the controller is pacing it to the curve or the overdelivery
+        guard is slowing it before the cap.
+    EXHAUSTED: today's budget is spent (or is about to be by spend already in flight);
+        throttle 0 until the next day or a budget increase.
+    ENDED: past its schedule end; throttle 0.
+    PAUSED: not active (paused or archived); throttle 0. Takes precedence over the
+        schedule, as it is what the advertiser did.
+    """
+
+    NOT_STARTED = "NOT_STARTED"
+    PACING = "PACING"
+    LIMITED_BY_BUDGET = "LIMITED_BY_BUDGET"
+    EXHAUSTED = "EXHAUSTED"
+    ENDED = "ENDED"
+    PAUSED = "PAUSED"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControllerConfig:
+    """Controller tuning, one per deployment (or per campaign class).
+
+    tick_seconds: interval between ticks, also taken as the ad server's polling interval.
+    initial_rate: STANDARD rate before any traffic estimate exists.
+    min_rate: STANDARD floor while budget remains, so the traffic estimate stays alive.
+    gain: fraction of the spend gap to the curve closed per interval.
+    slope_gain: fraction of the slope gap closed per interval (1: jump to the rate whose
+        expected spend slope equals the curve's; lower values move from the last rate).
+    dead_band_fraction, dead_band_min_micros: gaps within max(fraction x day budget,
+        min micros) of the curve are left alone (the hysteresis band).
+    smoothing: weight of the newest tick in the traffic estimate's moving averages.
+    """
+
+    tick_seconds: float = 60.0
+    initial_rate: float = 0.05
+    min_rate: float = 0.001
+    gain: float = 0.25
+    slope_gain: float = 1.0
+    dead_band_fraction: float = 0.005
+    dead_band_min_micros: int = 0
+    smoothing: float = 0.2
+
+    def __post_init__(self) -> None:
+        if not self.tick_seconds > 0:
+            raise ValueError("tick_seconds must be positive")
+        if not 0.0 <= self.min_rate <= self.initial_rate <= 1.0:
+            raise ValueError("need 0 <= min_rate <= initial_rate <= 1")
+        if not 0.0 < self.gain <= 1.0 or not 0.0 <= self.slope_gain <= 1.0:
+            raise ValueError("gains lie in (0, 1] (slope_gain in [0, 1])")
+        if not 0.0 <= self.dead_band_fraction < 1.0 or self.dead_band_min_micros < 0:
+            raise ValueError("the dead band is non-negative")
+        if not 0.0 < self.smoothing <= 1.0:
+            raise ValueError("smoothing lies in (0, 1]")
+
+
+DEFAULT_CONFIG = ControllerConfig()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TickInput:
+    """Everything one tick needs about one campaign (or one capped ad group).
+
+    `spent_today_micros` and `spend_since_last_tick_micros` are what has been reported
+    so far (late events included when they arrive). `refresh_horizon_seconds` is the
+    event delay plus the ad server's polling interval: how long spend keeps flowing at a
+    rate before the controller can see and correct it. `day_budget_micros` is the daily
+    budget, or today's `lifetime_daily_allowance` for a LIFETIME budget.
+    """
+
+    now: datetime
+    day_start: datetime
+    day_end: datetime
+    tz: ZoneInfo
+    day_budget_micros: int
+    spent_today_micros: int
+    spend_since_last_tick_micros: int = 0
+    mode: PacingMode = PacingMode.STANDARD
+    profile: TrafficProfile = DEFAULT_DIURNAL
+    rule: BudgetRule = field(default_factory=BudgetRule)
+    refresh_horizon_seconds: float = 240.0
+    active: bool = True
+    started: bool = True
+    ended: bool = False
+
+    def __post_init__(self) -> None:
+        if any(t.tzinfo is None for t in (self.now, self.day_start, self.day_end)):
+            raise ValueError("pacing times must be timezone-aware")
+        if self.day_end <= self.day_start:
+            raise ValueError("a day ends after it starts")
+        if self.day_budget_micros < 0:
+            raise ValueError("a budget is non-negative")
+        if not math.isfinite(self.refresh_horizon_seconds) or self.refresh_horizon_seconds < 0:
+            raise ValueError("refresh_horizon_seconds is finite and non-negative")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A tick's outcome: the rate to publish, why, and the state to store for next time.
+
+    `target_spend_micros` is where the STANDARD curve is now; `remaining_micros` is the
+    budget left (never negative; overdelivery shows as 0).
+    """
+
+    throttle: float
+    status: PacingStatus
+    target_spend_micros: int
+    remaining_micros: int
+    state: ControllerState
+
+
+def effective_throttle(campaign_throttle: float, ad_group_throttle: float | None = None) -> float:
+    """Rate for an ad group: both budgets must allow the auction, so the lower rate wins.
+
+    None means the ad group has no cap of its own. Store the ad group's controller state
+    with `state.with_applied_throttle(...)` of this value so its traffic estimate is per
+    unit of the rate really in force.
+    """
+    if ad_group_throttle is None:
+        return campaign_throttle
+    return min(campaign_throttle, ad_group_throttle)
+
+
+class PacingController:
+    """Computes each tick's throttle for one campaign or ad group; stateless itself.
+
+    The caller stores `Decision.state` and passes it back on the next tick (None the
+    first time). Ticking twice at the same `now` re-decides without learning twice.
+    """
+
+    def __init__(self, config: ControllerConfig = DEFAULT_CONFIG) -> None:
+        self.config = config
+
+    def tick(self, state: ControllerState | None, inp: TickInput) -> Decision:
+        """Learn from the spend reported since the last tick, then decide the next rate."""
+        cfg = self.config
+        prev = state if state is not None else ControllerState(throttle=cfg.initial_rate)
+        elapsed = None if prev.last_tick is None else (inp.now - prev.last_tick).total_seconds()
+        repeat = elapsed is not None and elapsed <= 0
+        history = prev.recent_throttles[:-1] if repeat else prev.recent_throttles
+        learned = prev if repeat or elapsed is None else self._learn(prev, inp, elapsed)
+        rate = learned.rate_estimate
+
+        budget = inp.day_budget_micros
+        spent = inp.spent_today_micros
+        target_now = target_spend(budget, self._fraction(inp, inp.now))
+        throttle, status = self._gate(inp)
+        if status is None:
+            in_flight = self._in_flight(history, rate, inp)
+            last = history[-1] if history else prev.throttle
+            planned = self._plan(last, rate, in_flight, inp)
+            throttle = min(planned, self._guard(rate, in_flight, inp))
+            if throttle <= 0:
+                throttle, status = 0.0, PacingStatus.EXHAUSTED
+            elif throttle < 1:
+                status = PacingStatus.LIMITED_BY_BUDGET
+            else:
+                throttle, status = 1.0, PacingStatus.PACING
+
+        keep = math.ceil(inp.refresh_horizon_seconds / cfg.tick_seconds) + 2
+        new_state = replace(
+            learned,
+            throttle=throttle,
+            last_tick=inp.now,
+            recent_throttles=(*history, throttle)[-keep:],
+        )
+        return Decision(throttle, status, target_now, max(0, budget - spent), new_state)
+
+    def _gate(self, inp: TickInput) -> tuple[float, PacingStatus | None]:
+        """Throttle 0 and why, when the campaign must not serve at all; else no status yet."""
+        if not inp.active:
+            return 0.0, PacingStatus.PAUSED
+        if inp.ended:
+            return 0.0, PacingStatus.ENDED
+        if not inp.started:
+            return 0.0, PacingStatus.NOT_STARTED
+        if inp.day_budget_micros <= 0 or inp.spent_today_micros >= inp.day_budget_micros:
+            return 0.0, PacingStatus.EXHAUSTED
+        return 0.0, None
+
+    def _learn(self, prev: ControllerState, inp: TickInput, elapsed: float) -> ControllerState:
+        """Fold the spend reported since the last tick into the traffic estimate.
+
+        Reported spend was bought about one refresh horizon (plus half a tick) earlier,
+        so it is divided by the rate in force then, not by the current one; the ratio of
+        two moving averages gives low-rate ticks proportionally low weight.
+        """
+        cfg = self.config
+        ticks_ago = inp.refresh_horizon_seconds / cfg.tick_seconds + 0.5
+        bought_at = _throttle_ago(prev.recent_throttles, ticks_ago)
+        if bought_at is None or bought_at <= 0:
+            return prev
+        spend = max(0, inp.spend_since_last_tick_micros)  # corrections don't unlearn traffic
+        alpha = cfg.smoothing
+        return replace(
+            prev,
+            spend_avg_micros=(1 - alpha) * prev.spend_avg_micros + alpha * spend,
+            exposure_avg_seconds=(1 - alpha) * prev.exposure_avg_seconds
+            + alpha * bought_at * elapsed,
+        )
+
+    def _in_flight(self, history: tuple[float, ...], rate: float | None, inp: TickInput) -> float:
+        """Spend already bought, or committed until the ad server polls, but not reported.
+
+        One refresh horizon of the recently published rates (no earlier than local
+        midnight plus one poll: older spend belongs to yesterday). It errs high by about
+        one poll's worth, i.e. towards underdelivery.
+        """
+        if rate is None or not history:
+            return 0.0
+        tick = self.config.tick_seconds
+        poll = min(tick, inp.refresh_horizon_seconds)
+        since_midnight = max(0.0, (inp.now - inp.day_start).total_seconds())
+        window = min(inp.refresh_horizon_seconds, since_midnight + poll)
+        throttle_seconds = 0.0
+        for published in reversed(history):
+            if window <= 0:
+                break
+            step = min(tick, window)
+            throttle_seconds += published * step
+            window -= step
+        return rate * throttle_seconds
+
+    def _plan(self, last: float, rate: float | None, in_flight: float, inp: TickInput) -> float:
+        """The rate the mode asks for, before the overdelivery guard."""
+        cfg = self.config
+        if inp.mode is PacingMode.ACCELERATED:
+            return 1.0
+        if rate is None:
+            return cfg.initial_rate
+        # The new rate takes effect at the next poll and holds for one tick.
+        tick = timedelta(seconds=cfg.tick_seconds)
+        begin = inp.now + timedelta(seconds=min(cfg.tick_seconds, inp.refresh_horizon_seconds))
+        budget = inp.day_budget_micros
+        target_begin = target_spend(budget, self._fraction(inp, begin))
+        target_end = target_spend(budget, self._fraction(inp, begin + tick))
+        # The band is a share of what is still to be paced, so it closes as the day ends
+        # and the day lands on its budget rather than anywhere within the band.
+        band = max(
+            (budget - target_begin) * cfg.dead_band_fraction, float(cfg.dead_band_min_micros)
+        )
+        gap = _dead_zone(target_begin - (inp.spent_today_micros + in_flight), band)
+        per_unit = rate * cfg.tick_seconds  # expected spend over one tick at throttle 1
+        slope_spend = cfg.slope_gain * (target_end - target_begin)
+        slope_spend += (1 - cfg.slope_gain) * per_unit * last
+        wanted = slope_spend + cfg.gain * gap
+        if per_unit <= 0:
+            # Exposure but no spend yet: nothing to scale by, so probe upwards by doubling
+            # (a jump to 1 could spend a horizon's worth of unknown traffic at once).
+            return min(1.0, 2 * max(last, cfg.initial_rate)) if wanted > 0 else cfg.min_rate
+        return min(1.0, max(cfg.min_rate, wanted / per_unit))
+
+    def _guard(self, rate: float | None, in_flight: float, inp: TickInput) -> float:
+        """Highest rate whose expected spend over the refresh horizon stays under the cap.
+
+        The cap is budget x (1 + delivered overdelivery allowance); spend in flight uses
+        part of the headroom already. At no headroom the rate is 0.
+        """
+        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
+        headroom = cap - inp.spent_today_micros - in_flight
+        if headroom <= 0:
+            return 0.0
+        per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds
+        if per_unit <= 0:
+            return 1.0
+        return min(1.0, headroom / per_unit)
+
+    @staticmethod
+    def _fraction(inp: TickInput, moment: datetime) -> float:
+        return target_fraction(inp.profile, inp.day_start, inp.day_end, inp.tz, moment)
+
+
+def _dead_zone(gap: float, band: float) -> float:
+    """The gap minus the band, towards zero: continuous and monotone, zero inside."""
+    if gap > band:
+        return gap - band
+    if gap < -band:
+        return gap + band
+    return 0.0
+
+
+def _throttle_ago(recent: tuple[float, ...], ticks_ago: float) -> float | None:
+    """Rate published `ticks_ago` ticks before now (1 = last tick), interpolated."""
+    low = max(1, math.floor(ticks_ago))
+    if low > len(recent):
+        return None
+    if low + 1 > len(recent):
+        return recent[-low]
+    weight = min(1.0, max(0.0, ticks_ago - low))
+    return (1 - weight) * recent[-low] + weight * recent[-low - 1]

@@ -1,0 +1,81 @@
+"""What the pacing controller remembers between ticks, and its JSON form for storage."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ControllerState:
+    """One campaign's (or ad group's) controller memory.
+
+    `throttle` is the last published rate; `recent_throttles` the last few published
+    rates, newest last, one per tick, so delayed spend can be matched with the rate that
+    actually bought it and spend still in flight can be estimated. `spend_avg_micros`
+    and `exposure_avg_seconds` are exponentially weighted averages of reported spend per
+    tick and of the throttle-seconds that bought it; their ratio is the traffic value per
+    unit throttle. These are estimates used for planning, never booked as money.
+    """
+
+    throttle: float
+    spend_avg_micros: float = 0.0
+    exposure_avg_seconds: float = 0.0
+    last_tick: datetime | None = None
+    recent_throttles: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        rates = (self.throttle, *self.recent_throttles)
+        if any(not 0.0 <= r <= 1.0 for r in rates):
+            raise ValueError("throttle rates lie in [0, 1]")
+        averages = (self.spend_avg_micros, self.exposure_avg_seconds)
+        if any(not math.isfinite(a) or a < 0 for a in averages):
+            raise ValueError("spend and exposure averages are finite and non-negative")
+        if self.last_tick is not None and self.last_tick.tzinfo is None:
+            raise ValueError("last_tick must be timezone-aware")
+
+    @property
+    def rate_estimate(self) -> float | None:
+        """Expected spend in micros per second at throttle 1; None until observed."""
+        if self.exposure_avg_seconds <= 0:
+            return None
+        return self.spend_avg_micros / self.exposure_avg_seconds
+
+    def with_applied_throttle(self, throttle: float) -> ControllerState:
+        """This state, recording that `throttle` (not the one decided) was applied.
+
+        For ad groups: the ad server applies min(campaign, ad group), and the traffic
+        estimate must be per unit of the rate that was really in force.
+        """
+        recent = (*self.recent_throttles[:-1], throttle) if self.recent_throttles else ()
+        return replace(self, throttle=throttle, recent_throttles=recent)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (floats, strings, lists) for a JSON column."""
+        return {
+            "format": _FORMAT,
+            "throttle": self.throttle,
+            "spend_avg_micros": self.spend_avg_micros,
+            "exposure_avg_seconds": self.exposure_avg_seconds,
+            "last_tick": None if self.last_tick is None else self.last_tick.isoformat(),
+            "recent_throttles": list(self.recent_throttles),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ControllerState:
+        """Inverse of `to_dict`."""
+        if data.get("format", _FORMAT) != _FORMAT:
+            raise ValueError(f"unknown controller state format {data.get('format')!r}")
+        last_tick = data.get("last_tick")
+        return cls(
+            throttle=float(data["throttle"]),
+            spend_avg_micros=float(data.get("spend_avg_micros", 0.0)),
+            exposure_avg_seconds=float(data.get("exposure_avg_seconds", 0.0)),
+            last_tick=None if last_tick is None else datetime.fromisoformat(last_tick),
+            recent_throttles=tuple(float(r) for r in data.get("recent_throttles", ())),
+        )

@@ -1,0 +1,78 @@
+"""Throwaway databases for tests: a migrated SQLite file or a fresh PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ads.config import Settings
+from ads.db import Base, import_models
+
+POSTGRES_ENV = "ADS_TEST_POSTGRES_URL"
+REDIS_ENV = "ADS_TEST_REDIS_URL"
+
+
+def postgres_server_url() -> str:
+    """The test server's URL; a missing server is a loud failure, never a skip."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        raise RuntimeError(
+            f"{POSTGRES_ENV} is not set: run the suite with `scripts/test` (it starts "
+            "PostgreSQL and Redis) or point it at a server you own"
+        )
+    return url
+
+
+def redis_server_url() -> str:
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        raise RuntimeError(f"{REDIS_ENV} is not set: run the suite with `scripts/test`")
+    return url
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """Create an empty database on the test server; drop it afterwards."""
+    server = make_url(postgres_server_url()).set(drivername="postgresql+psycopg")
+    name = f"ads_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def settings_for(url: str, **overrides: object) -> Settings:
+    return Settings(**{"database_url": url, **overrides})  # type: ignore[arg-type]
+
+
+def clear_tables(url: str) -> None:
+    """Empty every table of the model (between tests), keeping the schema."""
+    import_models()
+    settings = settings_for(url)
+    engine = create_engine(settings.sync_database_url())
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sequence(conn) else None
+    engine.dispose()
+
+
+def _has_sequence(conn: object) -> bool:
+    row = conn.execute(  # type: ignore[attr-defined]
+        text("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+    ).first()
+    return row is not None

@@ -1,0 +1,73 @@
+"""The `ads` command end to end, in a subprocess, on a SQLite file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMANDS = [
+    ["migrate"],
+    ["seed"],
+    ["token", "create"],
+    ["token", "revoke"],
+    ["serve"],
+    ["worker"],
+    ["scheduler"],
+]
+
+
+def _ads(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "ads.cli", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
+    result = _ads(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage: ads" in result.stdout
+
+
+def test_migrate_seed_and_tokens(tmp_path: Path) -> None:
+    assert _ads("migrate", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "var" / "ads.db").exists()
+    seeded = _ads("seed", "--demo", cwd=tmp_path)
+    assert seeded.returncode == 0
+    assert "Sakura Cosmetics (JPY, Asia/Tokyo)" in seeded.stdout
+    assert "already present" in _ads("seed", "--demo", cwd=tmp_path).stdout
+    created = _ads("token", "create", "--role", "ADVERTISER", "--advertiser", "2", cwd=tmp_path)
+    assert created.returncode == 0
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("ads_")
+    assert " " not in token
+    revoked = _ads("token", "revoke", "1", cwd=tmp_path)
+    assert revoked.returncode == 0
+    assert "revoked" in revoked.stdout
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    bad = _ads("migrate", cwd=tmp_path, env={"ADS_ENV": "prod"})
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "error: ADS_ENV must be one of development | production, got 'prod'"
+    )
+    _ads("migrate", cwd=tmp_path)
+    refused = _ads("token", "create", "--role", "ADVERTISER", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "error: an ADVERTISER token needs at least one --advertiser"
+    missing = _ads("token", "revoke", "42", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "no token with id 42" in missing.stderr

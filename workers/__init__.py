@@ -1,0 +1,1 @@
+"""Dramatiq workers: the broker factory, the actors of each area, and the scheduler."""

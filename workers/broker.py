@@ -1,0 +1,41 @@
+"""Build the Dramatiq broker from Settings: Redis, RabbitMQ, or the in-process one."""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import Retries, TimeLimit
+
+from ads.config import Settings
+
+#: Retries with exponential backoff (Dramatiq's own middleware), bounded so that a shard
+#: that keeps failing gives up and the next tick starts afresh.
+MAX_RETRIES = 5
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 60_000
+#: No actor may run longer than this; a pacing tick must finish well inside its period.
+DEFAULT_TIME_LIMIT_MS = 120_000
+
+
+def build_broker(settings: Settings) -> dramatiq.Broker:
+    """A new broker for this process, made the global Dramatiq broker."""
+    broker: dramatiq.Broker
+    if settings.embedded_broker:
+        broker = StubBroker()
+    elif settings.broker_url.startswith(("redis://", "rediss://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker = RedisBroker(url=settings.broker_url)
+    else:
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=settings.broker_url)
+    for middleware in broker.middleware:
+        if isinstance(middleware, Retries):
+            middleware.max_retries = MAX_RETRIES
+            middleware.min_backoff = MIN_BACKOFF_MS
+            middleware.max_backoff = MAX_BACKOFF_MS
+        if isinstance(middleware, TimeLimit):
+            middleware.time_limit = DEFAULT_TIME_LIMIT_MS
+    dramatiq.set_broker(broker)
+    return broker
