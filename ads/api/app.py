@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from ads.api.rest.health import healthz, readyz
+from ads.api.rest.routes import rest_routes
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
 
@@ -42,10 +42,7 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             await engine.dispose()
             log.info("stopped")
 
-    routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/readyz", readyz, methods=["GET"]),
-    ]
+    routes: list[BaseRoute] = [*rest_routes()]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

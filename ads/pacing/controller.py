@@ -82,7 +82,7 @@ class ControllerConfig:
         expected spend slope equals the curve's; lower values move from the last rate).
     dead_band_fraction, dead_band_min_micros: gaps within max(fraction x day budget,
         min micros) of the curve are left alone (the hysteresis band).
-    smoothing: weight of the newest tick in the traffic estimate's moving averages.
+    smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
     """
 
     tick_seconds: float = 60.0
@@ -235,8 +235,10 @@ class PacingController:
         """Fold the spend reported since the last tick into the traffic estimate.
 
         Reported spend was bought about one refresh horizon (plus half a tick) earlier,
-        so it is divided by the rate in force then, not by the current one; the ratio of
-        two moving averages gives low-rate ticks proportionally low weight.
+        so it is divided by the rate in force then, not by the current one. Old evidence
+        is forgotten per unit of new exposure, not per tick: at a tiny rate a tick says
+        little about traffic and must not wash out what full-rate ticks showed (else the
+        estimate collapses towards 0 and the rate swings to 1).
         """
         cfg = self.config
         ticks_ago = inp.refresh_horizon_seconds / cfg.tick_seconds + 0.5
@@ -244,12 +246,12 @@ class PacingController:
         if bought_at is None or bought_at <= 0:
             return prev
         spend = max(0, inp.spend_since_last_tick_micros)  # corrections don't unlearn traffic
-        alpha = cfg.smoothing
+        exposure = bought_at * elapsed
+        keep = (1 - cfg.smoothing) ** (exposure / cfg.tick_seconds)
         return replace(
             prev,
-            spend_avg_micros=(1 - alpha) * prev.spend_avg_micros + alpha * spend,
-            exposure_avg_seconds=(1 - alpha) * prev.exposure_avg_seconds
-            + alpha * bought_at * elapsed,
+            spend_sum_micros=keep * prev.spend_sum_micros + spend,
+            exposure_sum_seconds=keep * prev.exposure_sum_seconds + exposure,
         )
 
     def _in_flight(self, history: tuple[float, ...], rate: float | None, inp: TickInput) -> float:

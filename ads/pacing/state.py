@@ -17,15 +17,15 @@ class ControllerState:
 
     `throttle` is the last published rate; `recent_throttles` the last few published
     rates, newest last, one per tick, so delayed spend can be matched with the rate that
-    actually bought it and spend still in flight can be estimated. `spend_avg_micros`
-    and `exposure_avg_seconds` are exponentially weighted averages of reported spend per
-    tick and of the throttle-seconds that bought it; their ratio is the traffic value per
-    unit throttle. These are estimates used for planning, never booked as money.
+    actually bought it and spend still in flight can be estimated. `spend_sum_micros`
+    and `exposure_sum_seconds` are discounted sums of reported spend and of the
+    throttle-seconds that bought it; their ratio is the traffic value per unit throttle.
+    These are estimates used for planning, never booked as money.
     """
 
     throttle: float
-    spend_avg_micros: float = 0.0
-    exposure_avg_seconds: float = 0.0
+    spend_sum_micros: float = 0.0
+    exposure_sum_seconds: float = 0.0
     last_tick: datetime | None = None
     recent_throttles: tuple[float, ...] = ()
 
@@ -33,18 +33,18 @@ class ControllerState:
         rates = (self.throttle, *self.recent_throttles)
         if any(not 0.0 <= r <= 1.0 for r in rates):
             raise ValueError("throttle rates lie in [0, 1]")
-        averages = (self.spend_avg_micros, self.exposure_avg_seconds)
-        if any(not math.isfinite(a) or a < 0 for a in averages):
-            raise ValueError("spend and exposure averages are finite and non-negative")
+        sums = (self.spend_sum_micros, self.exposure_sum_seconds)
+        if any(not math.isfinite(a) or a < 0 for a in sums):
+            raise ValueError("spend and exposure sums are finite and non-negative")
         if self.last_tick is not None and self.last_tick.tzinfo is None:
             raise ValueError("last_tick must be timezone-aware")
 
     @property
     def rate_estimate(self) -> float | None:
         """Expected spend in micros per second at throttle 1; None until observed."""
-        if self.exposure_avg_seconds <= 0:
+        if self.exposure_sum_seconds <= 0:
             return None
-        return self.spend_avg_micros / self.exposure_avg_seconds
+        return self.spend_sum_micros / self.exposure_sum_seconds
 
     def with_applied_throttle(self, throttle: float) -> ControllerState:
         """This state, recording that `throttle` (not the one decided) was applied.
@@ -60,8 +60,8 @@ class ControllerState:
         return {
             "format": _FORMAT,
             "throttle": self.throttle,
-            "spend_avg_micros": self.spend_avg_micros,
-            "exposure_avg_seconds": self.exposure_avg_seconds,
+            "spend_sum_micros": self.spend_sum_micros,
+            "exposure_sum_seconds": self.exposure_sum_seconds,
             "last_tick": None if self.last_tick is None else self.last_tick.isoformat(),
             "recent_throttles": list(self.recent_throttles),
         }
@@ -74,8 +74,8 @@ class ControllerState:
         last_tick = data.get("last_tick")
         return cls(
             throttle=float(data["throttle"]),
-            spend_avg_micros=float(data.get("spend_avg_micros", 0.0)),
-            exposure_avg_seconds=float(data.get("exposure_avg_seconds", 0.0)),
+            spend_sum_micros=float(data.get("spend_sum_micros", 0.0)),
+            exposure_sum_seconds=float(data.get("exposure_sum_seconds", 0.0)),
             last_tick=None if last_tick is None else datetime.fromisoformat(last_tick),
             recent_throttles=tuple(float(r) for r in data.get("recent_throttles", ())),
         )
