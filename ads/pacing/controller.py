@@ -80,8 +80,9 @@ class ControllerConfig:
     gain: fraction of the spend gap to the curve closed per interval.
     slope_gain: fraction of the slope gap closed per interval (1: jump to the rate whose
         expected spend slope equals the curve's; lower values move from the last rate).
-    dead_band_fraction, dead_band_min_micros: gaps within max(fraction x day budget,
-        min micros) of the curve are left alone (the hysteresis band).
+    dead_band_fraction, dead_band_min_micros: gaps to the curve within max(fraction x
+        budget still to be paced today, min micros) are left alone (the hysteresis band);
+        raise the minimum for small budgets whose single auctions are large.
     smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
     """
 
@@ -197,7 +198,7 @@ class PacingController:
         budget = inp.day_budget_micros
         spent = inp.spent_today_micros
         target_now = target_spend(budget, self._fraction(inp, inp.now))
-        throttle, status = self._gate(inp)
+        throttle, status = 0.0, self._gate(inp)
         if status is None:
             in_flight = self._in_flight(history, rate, inp)
             last = history[-1] if history else prev.throttle
@@ -219,17 +220,17 @@ class PacingController:
         )
         return Decision(throttle, status, target_now, max(0, budget - spent), new_state)
 
-    def _gate(self, inp: TickInput) -> tuple[float, PacingStatus | None]:
-        """Throttle 0 and why, when the campaign must not serve at all; else no status yet."""
+    def _gate(self, inp: TickInput) -> PacingStatus | None:
+        """Why the campaign must not serve at all (throttle 0), or None if it may."""
         if not inp.active:
-            return 0.0, PacingStatus.PAUSED
+            return PacingStatus.PAUSED
         if inp.ended:
-            return 0.0, PacingStatus.ENDED
+            return PacingStatus.ENDED
         if not inp.started:
-            return 0.0, PacingStatus.NOT_STARTED
+            return PacingStatus.NOT_STARTED
         if inp.day_budget_micros <= 0 or inp.spent_today_micros >= inp.day_budget_micros:
-            return 0.0, PacingStatus.EXHAUSTED
-        return 0.0, None
+            return PacingStatus.EXHAUSTED
+        return None
 
     def _learn(self, prev: ControllerState, inp: TickInput, elapsed: float) -> ControllerState:
         """Fold the spend reported since the last tick into the traffic estimate.

@@ -49,7 +49,8 @@ class TrafficProfile:
         events spread by its shape, so with little history the default diurnal shape
         dominates and with much history the campaign's own shape does (at
         `prior_strength` observed events the two weigh the same). Hours the campaign
-        has never seen keep a prior share instead of dropping to zero.
+        has never seen keep a prior share instead of dropping to zero. `prior` defaults
+        to DEFAULT_DIURNAL (defined below this class).
         """
         base = DEFAULT_DIURNAL if prior is None else prior
         if len(counts_by_hour) != HOURS_PER_DAY:

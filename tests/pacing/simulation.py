@@ -14,6 +14,7 @@ from ads.pacing.curve import local_day_bounds, target_fraction, target_spend
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
 
 MINUTE = timedelta(minutes=1)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @dataclass
@@ -35,7 +36,7 @@ def simulate_day(
     budget_micros: int,
     seed: int = 7,
     day: date = date(2026, 6, 10),
-    tz: ZoneInfo = ZoneInfo("America/New_York"),
+    tz: ZoneInfo = NEW_YORK,
     peak_opportunities_per_minute: float = 400.0,
     cost_micros: int = 10_000,
     delay_minutes: int = 3,
