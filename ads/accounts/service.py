@@ -128,7 +128,7 @@ def advertisers_query(
     *,
     status: AdvertiserStatus | None = None,
     name_contains: str | None = None,
-) -> Select[tuple[Advertiser]]:
+) -> Select[Advertiser]:
     """Advertisers the caller may see, filtered; the caller adds ordering and paging."""
     query = select(Advertiser)
     scope = policy.advertiser_scope(principal)

@@ -373,7 +373,7 @@ def campaigns_query(
     status: CampaignStatus | None = None,
     name_contains: str | None = None,
     budget_type: BudgetType | None = None,
-) -> Select[tuple[Campaign]]:
+) -> Select[Campaign]:
     """Campaigns the caller may see, filtered; the caller adds ordering and paging."""
     query = select(Campaign)
     scope = policy.advertiser_scope(principal)
@@ -387,4 +387,46 @@ def campaigns_query(
         query = query.where(Campaign.budget_type == budget_type)
     if name_contains:
         query = query.where(Campaign.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+    return query
+
+
+def ad_groups_query(
+    principal: Principal,
+    *,
+    status: DeliveryStatus | None = None,
+    name_contains: str | None = None,
+) -> Select[tuple[AdGroup]]:
+    """Ad groups the caller may see, filtered; the caller adds ordering and paging."""
+    query = select(AdGroup)
+    scope = policy.advertiser_scope(principal)
+    if scope is not None:
+        visible = select(Campaign.id).where(Campaign.advertiser_id.in_(sorted(scope)))
+        query = query.where(AdGroup.campaign_id.in_(visible))
+    if status is not None:
+        query = query.where(AdGroup.status == status)
+    if name_contains:
+        query = query.where(AdGroup.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+    return query
+
+
+def ads_query(
+    principal: Principal,
+    *,
+    status: DeliveryStatus | None = None,
+    name_contains: str | None = None,
+) -> Select[tuple[Ad]]:
+    """Ads the caller may see, filtered; the caller adds ordering and paging."""
+    query = select(Ad)
+    scope = policy.advertiser_scope(principal)
+    if scope is not None:
+        visible = (
+            select(AdGroup.id)
+            .join(Campaign, Campaign.id == AdGroup.campaign_id)
+            .where(Campaign.advertiser_id.in_(sorted(scope)))
+        )
+        query = query.where(Ad.ad_group_id.in_(visible))
+    if status is not None:
+        query = query.where(Ad.status == status)
+    if name_contains:
+        query = query.where(Ad.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
     return query
