@@ -1,0 +1,216 @@
+"""The market loop on a simulated clock: traffic, auctions, late events, ticks and polls.
+
+Each simulated minute, in order: events that have reached ingestion by now are handed
+to the pacing backend; on a tick minute the backend publishes throttles; on a poll
+minute the ad server picks up the latest published throttles; then the minute's
+opportunities are auctioned with the throttles the ad server holds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ads.campaigns.rules import BillingEvent
+from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
+from ads.simulation.book import DayWindow, SimCampaign, horizon
+from ads.simulation.pacing_backend import PacingBackend, SpendEvent
+from ads.simulation.scenario import Scenario
+from ads.simulation.traffic import poisson, region_traffic
+
+MINUTE = timedelta(minutes=1)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class CampaignDay:
+    """What one campaign delivered on one of its local days, minute by minute."""
+
+    key: int
+    day: int
+    window: DayWindow
+    budget_micros: int = 0
+    spend_per_minute: list[int] = field(default_factory=list)
+    throttle_per_minute: list[float] = field(default_factory=list)
+    impressions: int = 0
+    clicks: int = 0
+    click_cost_micros: int = 0
+
+
+@dataclass
+class MarketRun:
+    """One strategy's replay: per campaign-day traces and the expected traffic it saw."""
+
+    start: datetime
+    minutes: int
+    days: dict[tuple[int, int], CampaignDay]
+    opportunities: int = 0
+    sold_to_campaigns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    campaign: int
+    index: int
+    billing: BillingEvent
+    bid_micros: int
+    ctr: float
+    usd_per_unit: float
+    ecpm: float
+    lo: float
+    hi: float
+    regions: frozenset[str]
+
+
+def run_market(
+    scenario: Scenario,
+    book: list[SimCampaign],
+    backend: PacingBackend,
+    *,
+    seed: int,
+    progress: Progress | None = None,
+) -> MarketRun:
+    """Replay the scenario's days under one pacing backend; deterministic for a seed.
+
+    Traffic counts come from a stream seeded by `seed` alone, so every strategy sees the
+    same opportunities (common random numbers); auctions use a second stream.
+    """
+    start, end = horizon(book)
+    total = int((end - start) / MINUTE)
+    traffic_rng = random.Random(f"traffic:{seed}")
+    rng = random.Random(f"auction:{seed}")
+    regions = region_traffic(
+        scenario.traffic, datetime.combine(scenario.start, datetime.min.time())
+    )
+    groups = _groups(book, [r.region.name for r in regions])
+    delays, comp = scenario.delays, scenario.competition
+    tick_every, poll_every = delays.tick_seconds // 60, delays.poll_seconds // 60
+    bg_mu = math.log(comp.background_cpm_median_micros)
+    run = MarketRun(start, total, {})
+    window_start = {
+        (c.key, d): int((w.start - start) / MINUTE) for c in book for d, w in enumerate(c.days)
+    }
+    for c in book:
+        for d, w in enumerate(c.days):
+            n = int((w.end - w.start) / MINUTE)
+            run.days[c.key, d] = CampaignDay(c.key, d, w, 0, [0] * n, [0.0] * n)
+    boundaries = {m for m in window_start.values()} | {
+        window_start[k] + len(v.spend_per_minute) for k, v in run.days.items()
+    }
+    pending: dict[int, dict[tuple[int, int, int, int], list[int]]] = defaultdict(dict)
+    published: dict[int, float] = {}
+    serving: dict[int, float] = {}
+    active: dict[int, int] = {}
+    ranked: dict[str, list[Candidate]] = {}
+    stale = True
+    for m in range(total):
+        now = start + m * MINUTE
+        arrived = pending.pop(m, None)
+        if arrived:
+            backend.ingest(now, [_event(k, v) for k, v in arrived.items()])
+        if m % tick_every == 0:
+            published = backend.tick(now)
+        if m % poll_every == poll_every - 1 or m == 0:
+            stale = stale or serving != published
+            serving = dict(published)
+        if m in boundaries:
+            days_now = {c.key: c.day_index(now) for c in book}
+            active = {key: d for key, d in days_now.items() if d is not None}
+            stale = True
+        if stale:
+            ranked = _rank(groups, serving, active)
+            stale = False
+        for day_key, cd in run.days.items():
+            if active.get(day_key[0]) == day_key[1]:
+                cd.throttle_per_minute[m - window_start[day_key]] = serving.get(day_key[0], 0.0)
+        for region in regions:
+            n = poisson(traffic_rng, region.expected(now))
+            run.opportunities += n
+            candidates = ranked.get(region.region.name)
+            if not candidates:
+                continue
+            for _ in range(n):
+                floor = max(
+                    comp.reserve_cpm_micros, rng.lognormvariate(bg_mu, comp.background_sigma)
+                )
+                won = second_price(candidates, user=rng.random(), floor_ecpm=floor, coin=rng.random)
+                if won is None:
+                    continue
+                group = groups[won.key]
+                run.sold_to_campaigns += 1
+                cost = charge_micros(
+                    won.price_ecpm,
+                    billing=group.billing,
+                    bid_micros=group.bid_micros,
+                    ctr=group.ctr,
+                    usd_per_unit=group.usd_per_unit,
+                )
+                clicked = rng.random() < group.ctr
+                if group.billing is BillingEvent.CLICK and not clicked:
+                    cost = 0
+                day = active[group.campaign]
+                cd = run.days[group.campaign, day]
+                cd.impressions += 1
+                cd.clicks += clicked
+                if group.billing is BillingEvent.CLICK:
+                    cd.click_cost_micros += cost
+                cd.spend_per_minute[m - window_start[group.campaign, day]] += cost
+                delay = delays.event_delay_seconds + rng.expovariate(
+                    1.0 / max(delays.event_jitter_mean_seconds, 1e-9)
+                )
+                due = m + max(1, math.ceil(rng.random() + delay / 60.0))
+                slot = pending[due].setdefault((group.campaign, group.index, day, m), [0, 0, 0])
+                slot[0] += 1
+                slot[1] += clicked
+                slot[2] += cost
+        if progress is not None and (m % 60 == 59 or m == total - 1):
+            progress(m + 1, total)
+    for (key, day), cd in run.days.items():
+        cd.budget_micros = backend.day_budget(key, day)
+    return run
+
+
+def _event(key: tuple[int, int, int, int], counts: list[int]) -> SpendEvent:
+    campaign, group, day, minute = key
+    return SpendEvent(campaign, group, day, minute, counts[0], counts[1], counts[2])
+
+
+def _groups(book: list[SimCampaign], region_names: list[str]) -> list[_Group]:
+    out = []
+    for campaign in book:
+        for index, spec in enumerate(campaign.ad_groups):
+            regions = frozenset(spec.regions or region_names)
+            ecpm = ecpm_usd_micros(
+                billing=spec.billing,
+                bid_micros=spec.bid_micros,
+                ctr=spec.ctr,
+                usd_per_unit=campaign.usd_per_unit,
+            )
+            lo = spec.audience_start
+            out.append(
+                _Group(
+                    campaign.key, index, spec.billing, spec.bid_micros, spec.ctr,
+                    campaign.usd_per_unit, ecpm, lo, lo + spec.audience_share, regions,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _rank(
+    groups: list[_Group], serving: dict[int, float], active: dict[int, int]
+) -> dict[str, list[Candidate]]:
+    """Per region, the serving ad groups by eCPM, highest first (ties: lower key first)."""
+    ranked: dict[str, list[Candidate]] = defaultdict(list)
+    for key, g in enumerate(groups):
+        throttle = serving.get(g.campaign, 0.0)
+        if throttle <= 0.0 or g.campaign not in active:
+            continue
+        for region in g.regions:
+            ranked[region].append(Candidate(key, g.ecpm, throttle, g.lo, g.hi))
+    for candidates in ranked.values():
+        candidates.sort(key=lambda c: (-c.ecpm, c.key))
+    return ranked

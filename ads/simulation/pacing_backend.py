@@ -1,0 +1,108 @@
+"""The pacing side of the simulated market: spend counters fed by late events, a strategy per tick.
+
+`InMemoryPacing` is what the pure simulator runs; a backend over the real ingestion and
+pacing services (not written yet) would implement the same `PacingBackend` interface.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
+from ads.simulation.book import SimCampaign
+from ads.simulation.strategies import Observation, Strategy
+
+
+@dataclass(frozen=True, slots=True)
+class SpendEvent:
+    """Delivery of one ad group in one minute, as one (aggregated) event batch.
+
+    `day` is the campaign's simulated day it belongs to (by when it happened), `minute`
+    the simulation minute it happened in.
+    """
+
+    campaign: int
+    ad_group: int
+    day: int
+    minute: int
+    impressions: int
+    clicks: int
+    cost_micros: int
+
+
+class PacingBackend(Protocol):
+    """Receives events as they arrive and publishes throttles at each tick."""
+
+    def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None: ...
+
+    def tick(self, now: datetime) -> dict[int, float]: ...
+
+    def day_budget(self, key: int, day: int) -> int: ...
+
+
+class InMemoryPacing:
+    """Reported spend per campaign and day, and a strategy deciding every tick.
+
+    `refresh_horizon_seconds` is the event delay plus the ad server's polling period:
+    what a deployment would configure for the production controller.
+    """
+
+    def __init__(
+        self, book: list[SimCampaign], strategy: Strategy, *, refresh_horizon_seconds: float
+    ) -> None:
+        self.book = book
+        self.strategy = strategy
+        self.horizon = refresh_horizon_seconds
+        self.reported: dict[tuple[int, int], int] = defaultdict(int)
+        self.since_last: dict[int, int] = defaultdict(int)
+        self.budgets: dict[tuple[int, int], int] = {}
+
+    def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None:
+        for event in events:
+            self.reported[event.campaign, event.day] += event.cost_micros
+            self.since_last[event.campaign] += event.cost_micros
+
+    def day_budget(self, key: int, day: int) -> int:
+        """The daily budget, or today's allowance of a LIFETIME budget (fixed at first use)."""
+        if (key, day) not in self.budgets:
+            campaign = self.book[key]
+            budget = campaign.spec.budget_micros
+            if campaign.lifetime:
+                before = sum(self.reported[key, d] for d in range(day))
+                left = flight_days_remaining(
+                    campaign.days[day].local_date, campaign.flight_last_day
+                )
+                budget = lifetime_daily_allowance(budget, before, left)
+            self.budgets[key, day] = budget
+        return self.budgets[key, day]
+
+    def tick(self, now: datetime) -> dict[int, float]:
+        throttles: dict[int, float] = {}
+        for campaign in self.book:
+            key = campaign.key
+            day = campaign.day_index(now)
+            if day is None:
+                throttles[key] = 0.0
+                continue
+            window = campaign.days[day]
+            budget = self.day_budget(key, day)
+            reported = self.reported[key, day]
+            obs = Observation(
+                now=now,
+                day_start=window.start,
+                day_end=window.end,
+                tz=campaign.tz,
+                day_budget_micros=budget,
+                reported_today_micros=reported,
+                reported_since_last_tick_micros=self.since_last.pop(key, 0),
+                refresh_horizon_seconds=self.horizon,
+                usd_per_unit=campaign.usd_per_unit,
+            )
+            rate = self.strategy.throttle(key, obs)
+            # The budget stop every ad platform has, whatever the pacing strategy.
+            throttles[key] = 0.0 if reported >= budget else min(1.0, max(0.0, rate))
+        return throttles

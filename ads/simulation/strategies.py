@@ -1,0 +1,109 @@
+"""Pacing strategies behind one small interface, so one market can be replayed under each.
+
+A strategy sees what the pacing service sees at a tick (reported spend, which lags the
+truth by the event delay) and returns the throttle the ad server will apply after its
+next poll. Every strategy also gets the same budget stop from the market: once reported
+spend reaches the day's budget the campaign stops serving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from ads.pacing.budget import BudgetRule, PacingMode
+from ads.pacing.controller import ControllerConfig, PacingController, TickInput
+from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.state import ControllerState
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observation:
+    """One campaign at one tick, as the pacing service knows it."""
+
+    now: datetime
+    day_start: datetime
+    day_end: datetime
+    tz: ZoneInfo
+    day_budget_micros: int
+    reported_today_micros: int
+    reported_since_last_tick_micros: int
+    refresh_horizon_seconds: float
+    usd_per_unit: float = 1.0
+
+    @property
+    def day_fraction(self) -> float:
+        """Share of the local day's real time (23, 24 or 25 hours) that has passed."""
+        total = (self.day_end - self.day_start).total_seconds()
+        return min(1.0, max(0.0, (self.now - self.day_start).total_seconds() / total))
+
+
+class Strategy(Protocol):
+    """Decides a campaign's throttle each tick; keeps its own per-campaign memory."""
+
+    name: str
+
+    def throttle(self, key: int, obs: Observation) -> float: ...
+
+
+class NoPacing:
+    """Spend as fast as possible: throttle 1 until the budget stop."""
+
+    name = "no_pacing"
+
+    def throttle(self, key: int, obs: Observation) -> float:
+        return 1.0
+
+
+class EvenSpread:
+    """Even spread over the day: serve while reported spend is under a straight line.
+
+    The naive "spend no faster than budget x elapsed time" rule many systems start with.
+    """
+
+    name = "even_spread"
+
+    def throttle(self, key: int, obs: Observation) -> float:
+        line = obs.day_budget_micros * obs.day_fraction
+        return 1.0 if obs.reported_today_micros < line else 0.0
+
+
+@dataclass
+class Production:
+    """Our production controller, `ads.pacing.controller.PacingController`, as the service runs it.
+
+    STANDARD mode, the default diurnal profile (or `profiles[key]`, for the diagnostic
+    with learned profiles), the scenario's overdelivery allowance, and the refresh horizon
+    (event delay + poll period) the deployment configures.
+    """
+
+    rule: BudgetRule = field(default_factory=BudgetRule)
+    config: ControllerConfig = field(default_factory=ControllerConfig)
+    name: str = "production"
+    profiles: dict[int, TrafficProfile] = field(default_factory=dict)
+    states: dict[int, ControllerState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.controller = PacingController(self.config)
+
+    def throttle(self, key: int, obs: Observation) -> float:
+        decision = self.controller.tick(
+            self.states.get(key),
+            TickInput(
+                now=obs.now,
+                day_start=obs.day_start,
+                day_end=obs.day_end,
+                tz=obs.tz,
+                day_budget_micros=obs.day_budget_micros,
+                spent_today_micros=obs.reported_today_micros,
+                spend_since_last_tick_micros=obs.reported_since_last_tick_micros,
+                mode=PacingMode.STANDARD,
+                profile=self.profiles.get(key, DEFAULT_DIURNAL),
+                rule=self.rule,
+                refresh_horizon_seconds=obs.refresh_horizon_seconds,
+            ),
+        )
+        self.states[key] = decision.state
+        return decision.throttle
