@@ -32,3 +32,6 @@ class Advertiser(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    #: Like campaigns: every UPDATE bumps the version that `expectedVersion` is checked against.
+    __mapper_args__ = {"version_id_col": version}

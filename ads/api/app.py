@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
+from ads.api.graphql_app import make_graphql_app
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.rest.routes import rest_routes
 from ads.config import Settings
@@ -42,7 +43,7 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             await engine.dispose()
             log.info("stopped")
 
-    routes: list[BaseRoute] = [*rest_routes()]
+    routes: list[BaseRoute] = [*rest_routes(), Route("/graphql", make_graphql_app(settings))]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

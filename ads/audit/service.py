@@ -7,9 +7,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ads.audit.models import AuditEntry
+from ads.auth import policy
 from ads.auth.principal import Principal
 
 JsonValue = str | int | bool | None | dict[str, Any] | list[Any]
@@ -59,3 +61,18 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def history_query(principal: Principal, *, entity_type: str | None = None) -> Select[AuditEntry]:
+    """Audit entries the caller may read (its advertisers' only); the caller adds the rest.
+
+    Entries without an advertiser (none are written today) are visible to unscoped
+    roles only, so a tenant never reads a line it does not own.
+    """
+    query = select(AuditEntry)
+    scope = policy.advertiser_scope(principal)
+    if scope is not None:
+        query = query.where(AuditEntry.advertiser_id.in_(sorted(scope)))
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    return query

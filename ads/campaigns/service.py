@@ -395,7 +395,7 @@ def ad_groups_query(
     *,
     status: DeliveryStatus | None = None,
     name_contains: str | None = None,
-) -> Select[tuple[AdGroup]]:
+) -> Select[AdGroup]:
     """Ad groups the caller may see, filtered; the caller adds ordering and paging."""
     query = select(AdGroup)
     scope = policy.advertiser_scope(principal)
@@ -414,7 +414,7 @@ def ads_query(
     *,
     status: DeliveryStatus | None = None,
     name_contains: str | None = None,
-) -> Select[tuple[Ad]]:
+) -> Select[Ad]:
     """Ads the caller may see, filtered; the caller adds ordering and paging."""
     query = select(Ad)
     scope = policy.advertiser_scope(principal)

@@ -1,0 +1,179 @@
+"""The `/graphql` endpoint: Ariadne's ASGI app with our HTTP handling in front of execution.
+
+Per request: method and media type checks, bearer authentication (401/403 before any
+GraphQL work), parameters, then parse + validate from the cache, the cost for these
+variables, execution with a fresh context, and the cost in `extensions.cost`. The cost
+is added here rather than by an Ariadne Extension because extensions run as per-field
+middleware, which would slow every field of every query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne.asgi import GraphQL
+from ariadne.asgi.handlers import GraphQLHTTPHandler
+from ariadne.explorer import ExplorerGraphiQL, ExplorerHttp405
+from ariadne.graphql import graphql
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ads.api.context import RequestContext
+from ads.api.graphql_errors import ErrorLog, format_error
+from ads.api.graphql_http import (
+    JSON,
+    BadRequest,
+    Params,
+    error_response,
+    read_params,
+    response_media_type,
+)
+from ads.api.query_cache import Cost, QueryCache, is_mutation
+from ads.api.schema import build_schema
+from ads.auth import policy
+from ads.config import Settings
+from ads.errors import Forbidden
+
+ALLOW = "GET, POST, OPTIONS"
+EXPLORER_TITLE = "ads admin API"
+
+
+def _already_validated(*_args: Any, **_kwargs: Any) -> list[GraphQLError]:
+    return []
+
+
+class AdsHTTPHandler(GraphQLHTTPHandler):
+    """GraphQL-over-HTTP for the admin API (see ads.api.graphql_http for the rules)."""
+
+    def __init__(self, settings: Settings, cache: QueryCache) -> None:
+        super().__init__()
+        self.settings = settings
+        self.cache = cache
+
+    async def handle_request(self, request: Request) -> Response:
+        method = request.method
+        if method == "OPTIONS":
+            return Response(headers={"Allow": ALLOW})
+        if method not in ("GET", "POST"):
+            return error_response(
+                405,
+                f"{method} is not supported here",
+                "METHOD_NOT_ALLOWED",
+                headers={"Allow": ALLOW},
+            )
+        if method == "GET" and "query" not in request.query_params:
+            return await self._explorer_or_400(request)
+        media = response_media_type(request.headers.get("accept"))
+        if media is None:
+            return error_response(
+                406,
+                "accept application/graphql-response+json or application/json",
+                "NOT_ACCEPTABLE",
+            )
+        context = RequestContext(request.app.state.sessions, self.settings)
+        try:
+            return await self._serve(request, media, context)
+        except BadRequest as error:
+            return error_response(error.status, error.message, error.code, media_type=media)
+        finally:
+            await context.close()
+
+    async def _explorer_or_400(self, request: Request) -> Response:
+        explorer_on = self.introspection and not self.settings.is_production
+        if explorer_on and self.explorer and "text/html" in request.headers.get("accept", ""):
+            return await self.render_explorer(request, self.explorer)
+        return error_response(400, "a GET request needs a `query` parameter", "BAD_REQUEST")
+
+    async def _serve(self, request: Request, media: str, context: RequestContext) -> Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        principal = None
+        if scheme.lower() == "bearer" and token.strip():
+            principal = await context.authenticate(token.strip())
+        if principal is None:
+            return error_response(
+                401,
+                "a valid bearer token is required (Authorization: Bearer <token>)",
+                "UNAUTHENTICATED",
+                media_type=media,
+                headers={"WWW-Authenticate": 'Bearer realm="ads"'},
+            )
+        try:
+            policy.require_graphql(principal)
+        except Forbidden as error:
+            return error_response(403, error.message, error.code, media_type=media)
+        params = await read_params(request)
+        prepared = self.cache.prepare(params.query)
+        if prepared.errors:
+            return self._request_errors(prepared.errors, media)
+        operation = prepared.operation(params.operation_name)
+        if operation is None:
+            name = params.operation_name
+            message = (
+                f"no operation named {name!r} in the document"
+                if name
+                else "the document has several operations: say which in `operationName`"
+            )
+            return self._request_errors((GraphQLError(message),), media)
+        if request.method == "GET" and is_mutation(operation):
+            return error_response(
+                405,
+                "mutations must be sent with POST",
+                "METHOD_NOT_ALLOWED",
+                media_type=media,
+                headers={"Allow": "POST"},
+            )
+        cost = self.cache.cost(params.query, params.variables)
+        if cost.errors:
+            return self._request_errors(cost.errors, media, cost)
+        return await self._execute(params, prepared.document, media, context, cost)
+
+    async def _execute(
+        self, params: Params, document: Any, media: str, context: RequestContext, cost: Cost
+    ) -> Response:
+        assert self.schema is not None
+        _, result = await graphql(
+            self.schema,
+            params.as_data(),
+            context_value=context,
+            query_document=document,
+            query_validator=_already_validated,
+            debug=self.debug,
+            logger=self.logger,
+            error_formatter=self.error_formatter,
+        )
+        if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
+            result.pop("data", None)  # variables or operation refused: a request error
+        result.setdefault("extensions", {})["cost"] = cost.report()
+        status = 200 if media == JSON or "data" in result else 400
+        return JSONResponse(result, status_code=status, media_type=media)
+
+    def _request_errors(
+        self, errors: tuple[GraphQLError, ...], media: str, cost: Cost | None = None
+    ) -> Response:
+        """Parse, validation and cost errors: 400 as graphql-response+json, 200 as JSON."""
+        body: dict[str, Any] = {"errors": [self.error_formatter(e, self.debug) for e in errors]}
+        if cost is not None:
+            body["extensions"] = {"cost": cost.report()}
+        return JSONResponse(body, status_code=200 if media == JSON else 400, media_type=media)
+
+
+def make_graphql_app(settings: Settings) -> GraphQL:
+    """The ASGI app mounted at /graphql, configured from settings."""
+    schema = build_schema()
+    cache = QueryCache(
+        schema,
+        max_depth=settings.graphql_max_depth,
+        max_cost=settings.graphql_max_cost,
+        introspection=settings.introspection,
+    )
+    explorer_on = settings.introspection and not settings.is_production
+    return GraphQL(
+        schema,
+        http_handler=AdsHTTPHandler(settings, cache),
+        debug=not settings.is_production,
+        introspection=settings.introspection,
+        explorer=ExplorerGraphiQL(title=EXPLORER_TITLE) if explorer_on else ExplorerHttp405(),
+        logger=ErrorLog(),
+        error_formatter=format_error,
+    )

@@ -1,0 +1,133 @@
+"""GraphQL over HTTP: reading request parameters and choosing the response media type.
+
+Follows the GraphQL-over-HTTP specification: POST takes `application/json`; GET takes
+`query`, `variables`, `operationName` and `extensions` from the URL; malformed
+requests are 4xx with a JSON body; `application/graphql-response+json` is used when
+the client's Accept header prefers it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class BadRequest(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request."""
+
+    def __init__(self, status: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "variables": self.variables,
+            "operationName": self.operation_name,
+        }
+
+
+async def read_params(request: Request) -> Params:
+    if request.method == "GET":
+        raw: dict[str, Any] = dict(request.query_params)
+        for name in ("variables", "extensions"):
+            if raw.get(name):
+                raw[name] = _json(raw[name], f"the `{name}` parameter")
+        return _params(raw)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != JSON:
+        raise BadRequest(
+            415, f"POST a JSON body with Content-Type: {JSON}", "UNSUPPORTED_MEDIA_TYPE"
+        )
+    body = _json((await request.body()).decode("utf-8", "replace"), "the request body")
+    if not isinstance(body, dict):
+        raise BadRequest(400, "the request body must be a JSON object", "BAD_REQUEST")
+    return _params(body)
+
+
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise BadRequest(400, f"{what} is not valid JSON", "BAD_REQUEST") from None
+
+
+def _params(raw: dict[str, Any]) -> Params:
+    query = raw.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest(400, "`query` must be a non-empty string", "BAD_REQUEST")
+    variables = raw.get("variables")
+    if variables in ("", None):
+        variables = None
+    elif not isinstance(variables, dict):
+        raise BadRequest(400, "`variables` must be a JSON object or null", "BAD_REQUEST")
+    operation_name = raw.get("operationName") or None
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest(400, "`operationName` must be a string or null", "BAD_REQUEST")
+    extensions = raw.get("extensions")
+    if extensions not in ("", None) and not isinstance(extensions, dict):
+        raise BadRequest(400, "`extensions` must be a JSON object or null", "BAD_REQUEST")
+    return Params(query, variables, operation_name)
+
+
+def response_media_type(accept: str | None) -> str | None:
+    """The media type to answer with, or None when the client accepts neither.
+
+    No Accept header (or `*/*`) means `application/json`, as the spec says for legacy
+    clients; `application/graphql-response+json` wins when the client ranks it at least
+    as high as `application/json`.
+    """
+    if not accept or not accept.strip():
+        return JSON
+    ranks: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for option in options:
+            key, _, value = option.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        ranks[media] = max(ranks.get(media, 0.0), quality)
+    graphql_rank = ranks.get(GRAPHQL_RESPONSE, 0.0)
+    json_rank = max(ranks.get(JSON, 0.0), ranks.get("application/*", 0.0), ranks.get("*/*", 0.0))
+    if graphql_rank > 0 and graphql_rank >= json_rank:
+        return GRAPHQL_RESPONSE
+    if json_rank > 0:
+        return JSON
+    return None
+
+
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    *,
+    media_type: str = JSON,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        media_type=media_type,
+        headers=headers,
+    )

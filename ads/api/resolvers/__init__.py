@@ -1,0 +1,1 @@
+"""Resolvers, one module of Ariadne bindables per area of the schema."""

@@ -1,0 +1,42 @@
+"""The executable schema: the SDL in graphql/ bound to the resolvers in ads/api/resolvers/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from ariadne import load_schema_from_path, make_executable_schema
+from graphql import GraphQLSchema
+
+from ads.api.resolvers import (
+    advertisers,
+    audit,
+    billing,
+    campaigns,
+    connection_types,
+    node,
+    scalars,
+)
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "graphql"
+
+
+@cache
+def build_schema() -> GraphQLSchema:
+    """Built once per process on first use (never at import): it is immutable.
+
+    `convert_names_case` maps camelCase fields, arguments and input fields to the
+    snake_case attributes and keyword arguments of the models and services.
+    """
+    type_defs = load_schema_from_path(SCHEMA_DIR)
+    return make_executable_schema(
+        type_defs,
+        *scalars.bindables,
+        *node.bindables,
+        *connection_types.bindables,
+        *advertisers.bindables,
+        *campaigns.bindables,
+        *audit.bindables,
+        *billing.bindables,
+        convert_names_case=True,
+    )

@@ -1,0 +1,190 @@
+"""The three servers of bench/graphql_bench.py, as uvicorn factories (settings from env).
+
+- `ours`: the real app (`create_app`), GraphQL at /graphql.
+- `handwritten`: a plain Starlette JSON endpoint returning the dashboard's data from the
+  same database with the same SQL (batched), the same authentication and middleware.
+- `stock`: Ariadne's ASGI GraphQL app out of the box on the same schema and resolvers:
+  no document cache, the cost validator built per request from the variables (as the
+  Ariadne docs show), the same depth rule, the default HTTP handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ariadne.asgi import GraphQL
+from ariadne.validation import cost_validator
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from ads.accounts.models import Advertiser
+from ads.accounts.service import advertisers_query
+from ads.api.app import create_app
+from ads.api.connections import counts_statement, page_args, pages_statement, split_pages
+from ads.api.context import RequestContext
+from ads.api.depth import depth_limit_rule
+from ads.api.ids import cursor, expect_id, global_id
+from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from ads.api.schema import build_schema
+from ads.campaigns.models import AdGroup, Campaign
+from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
+from ads.config import Settings
+from ads.db import async_session_factory, make_async_engine
+from ads.money import format_micros
+
+
+def ours() -> Starlette:
+    return create_app(Settings.from_env())
+
+
+def _app(settings: Settings, route: Route) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = make_async_engine(settings, pool_pre_ping=True)
+        app.state.engine = engine
+        app.state.sessions = async_session_factory(engine)
+        yield
+        await engine.dispose()
+
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+    return Starlette(routes=[route], middleware=middleware, lifespan=lifespan)
+
+
+def _money(micros: int, currency: str) -> dict[str, str]:
+    return {"amountMicros": str(micros), "amount": format_micros(micros), "currency": currency}
+
+
+async def dashboard(request: Request) -> JSONResponse:
+    """The dashboard's data, by hand: same statements as the GraphQL loaders issue."""
+    settings: Settings = request.app.state.settings
+    context = RequestContext(request.app.state.sessions, settings)
+    try:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        principal = await context.authenticate(token) if scheme.lower() == "bearer" else None
+        if principal is None:
+            return JSONResponse({"error": "unauthenticated"}, status_code=401)
+        body = await request.json()
+        variables = body["variables"]
+        advertiser_pk = expect_id(variables["advertiser"], "Advertiser")
+        first = int(variables["first"])
+        advertiser = (
+            await context.scalars(
+                advertisers_query(principal).where(Advertiser.id == advertiser_pk)
+            )
+        )[0]
+        scoped = campaigns_query(principal, advertiser_id=advertiser_pk)
+        campaigns = list(await context.scalars(scoped.order_by(Campaign.id).limit(first + 1)))
+        total = (await context.rows(select(func.count()).select_from(scoped.subquery())))[0][0]
+        more = len(campaigns) > first
+        campaigns = campaigns[:first]
+        ids = [c.id for c in campaigns]
+        paging = page_args({"first": 10})
+        groups_query = ad_groups_query(principal)
+        group_rows = await context.scalars(
+            pages_statement(groups_query, AdGroup, AdGroup.campaign_id, ids, paging)
+        )
+        pages = split_pages(group_rows, "campaign_id", ids, paging)
+        group_counts = dict(
+            await context.rows(counts_statement(groups_query, AdGroup.campaign_id, ids))
+        )
+        group_ids = [g.id for page in pages for g in page.nodes]
+        from ads.campaigns.models import Ad
+
+        ad_counts = dict(
+            await context.rows(counts_statement(ads_query(principal), Ad.ad_group_id, group_ids))
+        )
+        currency = advertiser.currency
+        edges = []
+        for campaign, page in zip(campaigns, pages, strict=True):
+            edges.append(
+                {
+                    "node": {
+                        "id": global_id("Campaign", campaign.id),
+                        "name": campaign.name,
+                        "status": campaign.status.value,
+                        "budgetType": campaign.budget_type.value,
+                        "budget": _money(campaign.budget_micros, currency),
+                        "adGroups": {
+                            "totalCount": group_counts.get(campaign.id, 0),
+                            "nodes": [
+                                {
+                                    "id": global_id("AdGroup", g.id),
+                                    "name": g.name,
+                                    "status": g.status.value,
+                                    "bid": {"amount": format_micros(g.bid_micros)},
+                                    "ads": {"totalCount": ad_counts.get(g.id, 0)},
+                                }
+                                for g in page.nodes
+                            ],
+                        },
+                    }
+                }
+            )
+        data = {
+            "advertiser": {
+                "name": advertiser.name,
+                "campaigns": {
+                    "totalCount": total,
+                    "pageInfo": {
+                        "hasNextPage": more,
+                        "endCursor": cursor(campaigns[-1].id) if campaigns else None,
+                    },
+                    "edges": edges,
+                },
+            }
+        }
+        return JSONResponse({"data": data})
+    finally:
+        await context.close()
+
+
+def handwritten() -> Starlette:
+    settings = Settings.from_env()
+    app = _app(settings, Route("/graphql", dashboard, methods=["POST"]))
+    app.state.settings = settings
+    return app
+
+
+def stock() -> Starlette:
+    settings = Settings.from_env()
+    depth = depth_limit_rule(settings.graphql_max_depth)
+
+    async def context_value(request: Request, _data: Any) -> RequestContext:
+        context = RequestContext(request.app.state.sessions, settings)
+        request.scope.setdefault("state", {})["graphql_context"] = context
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            await context.authenticate(token)
+        return context
+
+    def rules(_context: Any, _document: Any, data: dict[str, Any]) -> list[Any]:
+        return [depth, cost_validator(settings.graphql_max_cost, variables=data.get("variables"))]
+
+    graphql_app = GraphQL(build_schema(), context_value=context_value, validation_rules=rules)
+
+    return _app(settings, Route("/graphql", _Closing(graphql_app)))
+
+
+class _Closing:
+    """Closes the request's session after Ariadne answered (its context cannot yield)."""
+
+    def __init__(self, app: GraphQL) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            context = scope.get("state", {}).get("graphql_context")
+            if context is not None:
+                await context.close()
