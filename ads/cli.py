@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from ads.auth.roles import Role
 from ads.config import Settings, SettingsError
@@ -145,11 +146,82 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ads.billing.export_files import count_rows, manifest_path, write_export
+    from ads.billing.export_rows import ExportSpec
+    from ads.billing.status import ExportFormat, Granularity
+    from ads.db import make_engine
+    from ads.progress import ProgressBar
+
+    spec = ExportSpec(args.date_from, args.date_to, Granularity(args.granularity), args.advertiser)
+    engine = make_engine(settings)
+    with engine.connect() as connection:
+        bar = ProgressBar(count_rows(connection, spec), label="exporting")
+        manifest = write_export(
+            connection, spec, ExportFormat(args.format), Path(args.out), progress=bar.advance
+        )
+        bar.finish()
+    engine.dispose()
+    print(f"{manifest.row_count} rows written to {args.out}, sha256 {manifest.sha256}")
+    print(f"manifest: {manifest_path(Path(args.out))}")
+    return 0
+
+
+def _billing_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    from ads.auth.principal import CLI_PRINCIPAL
+    from ads.billing.reconciliation import reconcile
+    from ads.db import make_engine, session_factory
+
+    engine = make_engine(settings)
+    with session_factory(engine)() as session:
+        report = reconcile(
+            session,
+            CLI_PRINCIPAL,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            advertiser_ids=args.advertiser,
+        )
+    engine.dispose()
+    print(
+        f"{len(report.rows)} advertiser-day-campaign rows checked, "
+        f"{len(report.differences)} differences"
+    )
+    for diff in report.differences:
+        row = diff.row
+        print(
+            f"{diff.kind}: advertiser {row.advertiser_id} day {row.day} campaign "
+            f"{row.campaign_id}: events {row.raw_micros} aggregates {row.aggregated_micros} "
+            f"ledger {row.ledger_micros}"
+        )
+    return 0 if report.balanced else 1
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
 def _wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+
+
+def _simulate(args: argparse.Namespace, _settings: Settings) -> int:
+    from pathlib import Path
+
+    from ads.simulation.command import run_simulation
+
+    strategies = [s for s in args.strategies.split(",") if s]
+    return run_simulation(
+        scenario=args.scenario, seed=args.seed, out=Path(args.out), strategies=strategies,
+        days=args.days,
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,6 +269,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduler = commands.add_parser("scheduler", help="enqueue the periodic jobs")
     scheduler.set_defaults(handler=_scheduler)
+
+    export = commands.add_parser("export", help="export data for finance")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    billing_export = export_commands.add_parser(
+        "billing", help="ledger sums per advertiser, campaign and day (or month)"
+    )
+    billing_export.add_argument("--from", dest="date_from", type=_day, required=True)
+    billing_export.add_argument("--to", dest="date_to", type=_day, required=True)
+    billing_export.add_argument("--out", required=True, metavar="FILE")
+    billing_export.add_argument("--granularity", choices=["DAY", "MONTH"], default="DAY")
+    billing_export.add_argument("--format", choices=["CSV", "JSONL"], default="CSV")
+    billing_export.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    billing_export.set_defaults(handler=_export_billing)
+
+    billing = commands.add_parser("billing", help="billing operations")
+    billing_commands = billing.add_subparsers(
+        dest="billing_command", required=True, metavar="ACTION"
+    )
+    reconcile = billing_commands.add_parser(
+        "reconcile", help="check ledger = aggregates = raw events per advertiser and day"
+    )
+    reconcile.add_argument("--from", dest="date_from", type=_day, required=True)
+    reconcile.add_argument("--to", dest="date_to", type=_day, required=True)
+    reconcile.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    reconcile.set_defaults(handler=_billing_reconcile)
+    simulate = commands.add_parser(
+        "simulate", help="replay a simulated ad marketplace and measure pacing strategies"
+    )
+    simulate.add_argument("--scenario", default="default", help="bundled name or a .toml path")
+    simulate.add_argument("--seed", type=int, default=None, help="default: the scenario's")
+    simulate.add_argument("--out", default="var/simulation", help="directory for the files")
+    simulate.add_argument(
+        "--strategies",
+        default="no_pacing,even_spread,mystique,production,production_learned",
+        help="comma-separated; no_pacing always runs as the reference",
+    )
+    simulate.add_argument("--days", type=int, default=None, help="default: the scenario's")
+    simulate.set_defaults(handler=_simulate)
     return parser
 
 

@@ -41,6 +41,21 @@ class Settings:
     pacing_tick_seconds: int = 60
     pacing_shards: int = 8
     worker_threads: int = 2
+    #: Billing: how long after the end of an advertiser's local day late events are still
+    #: awaited before the day is closed (events arriving later re-close it with corrections).
+    billing_late_allowance_seconds: int = 6 * 3600
+    #: Billing: aggregation only trusts events received at least this long ago, longer
+    #: than any ingestion transaction stays open (see ads/billing/aggregation.py).
+    billing_settle_seconds: int = 120
+    #: Where export jobs write their files (created on first use).
+    export_dir: str = "var/exports"
+    #: Most events in one POST /v1/events batch (more is a 413 with a JSON body).
+    event_batch_max: int = 10_000
+    #: How long an event usually takes from the ad server to us (delivery plus batching).
+    event_delay_seconds: int = 120
+    #: How often the ad server polls GET /v1/pacing; with the event delay, this is how
+    #: long spend flows at a published rate before the controller can see and correct it.
+    pacing_poll_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -49,6 +64,11 @@ class Settings:
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url == EMBEDDED_BROKER
+
+    @property
+    def refresh_horizon_seconds(self) -> int:
+        """Event delay plus the ad server's polling interval (the pacing guard's horizon)."""
+        return self.event_delay_seconds + self.pacing_poll_seconds
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,6 +93,14 @@ class Settings:
             pacing_tick_seconds=_int(env, "ADS_PACING_TICK_SECONDS", 60, minimum=1),
             pacing_shards=_int(env, "ADS_PACING_SHARDS", 8, minimum=1),
             worker_threads=_int(env, "ADS_WORKER_THREADS", 2, minimum=1),
+            billing_late_allowance_seconds=_int(
+                env, "ADS_BILLING_LATE_ALLOWANCE_SECONDS", 6 * 3600, minimum=0
+            ),
+            billing_settle_seconds=_int(env, "ADS_BILLING_SETTLE_SECONDS", 120, minimum=0),
+            export_dir=env.get("ADS_EXPORT_DIR", "var/exports"),
+            event_batch_max=_int(env, "ADS_EVENT_BATCH_MAX", 10_000, minimum=1),
+            event_delay_seconds=_int(env, "ADS_EVENT_DELAY_SECONDS", 120, minimum=0),
+            pacing_poll_seconds=_int(env, "ADS_PACING_POLL_SECONDS", 60, minimum=1),
         )
 
     def sync_database_url(self) -> str:

@@ -3,6 +3,44 @@
 from ads.accounts.models import Advertiser
 from ads.audit.models import AuditEntry
 from ads.auth.models import ApiToken, token_advertisers
+from ads.billing.models import (
+    BillingExport,
+    BillingWatermark,
+    DayClose,
+    HourlyDelivery,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+)
 from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.ingestion.models import (
+    AdGroupDaySpend,
+    CampaignDaySpend,
+    CampaignHourTraffic,
+    DeliveryEvent,
+)
+from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 
-__all__ = ["Ad", "AdGroup", "Advertiser", "ApiToken", "AuditEntry", "Campaign", "token_advertisers"]
+__all__ = [
+    "Ad",
+    "AdGroup",
+    "AdGroupDaySpend",
+    "AdGroupPacing",
+    "Advertiser",
+    "ApiToken",
+    "AuditEntry",
+    "BillingExport",
+    "BillingWatermark",
+    "Campaign",
+    "CampaignDaySpend",
+    "CampaignHourTraffic",
+    "CampaignPacing",
+    "DayClose",
+    "DeliveryEvent",
+    "HourlyDelivery",
+    "Invoice",
+    "InvoiceLine",
+    "LedgerEntry",
+    "PacingShardRun",
+    "token_advertisers",
+]

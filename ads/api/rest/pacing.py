@@ -1,0 +1,33 @@
+"""GET /v1/pacing: every campaign's current decision, for the ad server to poll.
+
+Compact JSON, ordered by campaign id: `{"campaigns": [{"id", "throttle", "status",
+"version", "computedAt", "adGroups": {"<id>": effective throttle}}]}`. A campaign absent
+from the list has no decision yet: do not serve it. The strong ETag changes exactly
+when a version does; send it back in `If-None-Match` to get 304 while nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ads.api.rest.service_auth import domain_error_response, service_principal
+from ads.errors import DomainError
+from ads.pacing.service import published_decisions
+
+
+async def get_pacing(request: Request) -> Response:
+    try:
+        await service_principal(request)
+    except DomainError as exc:
+        return domain_error_response(exc)
+    tag = request.headers.get("if-none-match")
+    async with request.app.state.sessions() as session:
+        result = await session.run_sync(lambda s: published_decisions(s, if_none_match=tag))
+    headers = {"ETag": result.etag, "Cache-Control": "no-cache"}
+    if result.campaigns is None:
+        return Response(status_code=304, headers=headers)
+    body = json.dumps({"campaigns": result.campaigns}, separators=(",", ":"))
+    return Response(body, media_type="application/json", headers=headers)

@@ -1,0 +1,1 @@
+"""Billing: hourly aggregation, day close, the append-only ledger, invoices, exports."""

@@ -1,0 +1,202 @@
+"""Day close: turn an advertiser's aggregated delivery into ledger rows, day by day.
+
+A local day D is due when its end plus `billing_late_allowance_seconds` is behind the
+aggregation watermark (so every event received in the allowance is aggregated). Days
+are billed in calendar order because lifetime budgets and the account limit carry over.
+A closed day whose aggregated delivery no longer matches its ledger (a late event past
+the allowance) is re-closed, and so is every later closed day, each getting only the
+correcting rows (see `ads.billing.closing`). Running this twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ads.accounts.models import Advertiser
+from ads.billing.aggregation import read_watermark
+from ads.billing.budgets import BudgetHistory
+from ads.billing.closing import (
+    CampaignDelivery,
+    DeliveryDay,
+    EntryKind,
+    bill_days,
+    corrections,
+)
+from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
+from ads.time import day_bounds, local_day, zone
+
+SYSTEM_ACTOR = "billing"
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    advertiser_id: int
+    closed: tuple[date, ...]
+
+
+def last_due_day(advertiser: Advertiser, watermark: datetime, allowance: timedelta) -> date:
+    """The latest local day whose end plus the allowance is behind the watermark."""
+    tz = zone(advertiser.timezone)
+    candidate = local_day(watermark - allowance, tz)
+    while day_bounds(candidate, tz)[1] + allowance > watermark:
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+def close_due_days(session: Session, *, allowance_seconds: int) -> list[CloseResult]:
+    """Close (or re-close) every due day of every advertiser with delivery."""
+    watermark = read_watermark(session)
+    ids = session.scalars(select(HourlyDelivery.advertiser_id).distinct()).all()
+    results = []
+    for advertiser_id in sorted(ids):
+        advertiser = session.get(Advertiser, advertiser_id)
+        if advertiser is None:
+            continue
+        through = last_due_day(advertiser, watermark, timedelta(seconds=allowance_seconds))
+        results.append(close_advertiser(session, advertiser, through=through))
+    return results
+
+
+def close_advertiser(session: Session, advertiser: Advertiser, *, through: date) -> CloseResult:
+    """Bill the advertiser's days up to `through`, from its earliest unclosed or dirty day."""
+    delivered = _delivered(session, advertiser.id, through)
+    posted = _posted(session, advertiser.id, through)
+    closed_days = set(
+        session.scalars(
+            select(DayClose.day).where(DayClose.advertiser_id == advertiser.id).distinct()
+        )
+    )
+    dirty = [
+        day
+        for day in sorted(set(delivered) | set(posted))
+        if day not in closed_days or _net(posted.get(day, {})) != _nonzero(delivered.get(day, {}))
+    ]
+    if not dirty:
+        session.rollback()
+        return CloseResult(advertiser.id, ())
+    first = dirty[0]
+    to_bill = sorted(day for day in set(delivered) | set(posted) if day >= first)
+    history = BudgetHistory(session, advertiser)
+    tz = zone(advertiser.timezone)
+    plan = []
+    for day in to_bill:
+        end = day_bounds(day, tz)[1]
+        campaigns = []
+        for campaign_id, amount in sorted(delivered.get(day, {}).items()):
+            kind, budget = history.campaign_budget(campaign_id, end)
+            campaigns.append(CampaignDelivery(campaign_id, amount, kind, budget))
+        plan.append(DeliveryDay(day, tuple(campaigns), history.spend_limit(end)))
+    before_account, before_campaigns = _charged_before(session, advertiser.id, first)
+    billed = bill_days(
+        plan, account_charged_before=before_account, campaign_charged_before=before_campaigns
+    )
+    closed = []
+    for day in to_bill:
+        drafts = corrections(day, billed[day], posted.get(day, {}))
+        if not drafts and day in closed_days:
+            continue
+        close = DayClose(
+            advertiser_id=advertiser.id,
+            day=day,
+            revision=_next_revision(session, advertiser.id, day),
+            delivered_micros=sum(b.delivered_micros for b in billed[day]),
+            billable_micros=sum(b.billable_micros for b in billed[day]),
+            overdelivery_micros=sum(b.overdelivery_micros for b in billed[day]),
+        )
+        session.add(close)
+        session.flush()
+        session.add_all(
+            LedgerEntry(
+                advertiser_id=advertiser.id,
+                campaign_id=d.campaign_id,
+                day=day,
+                kind=d.kind,
+                amount_micros=d.amount_micros,
+                currency=advertiser.currency,
+                day_close_id=close.id,
+                created_by=SYSTEM_ACTOR,
+            )
+            for d in drafts
+        )
+        closed.append(day)
+    session.commit()
+    return CloseResult(advertiser.id, tuple(closed))
+
+
+def _delivered(session: Session, advertiser_id: int, through: date) -> dict[date, dict[int, int]]:
+    rows = session.execute(
+        select(
+            HourlyDelivery.day, HourlyDelivery.campaign_id, func.sum(HourlyDelivery.spend_micros)
+        )
+        .where(HourlyDelivery.advertiser_id == advertiser_id, HourlyDelivery.day <= through)
+        .group_by(HourlyDelivery.day, HourlyDelivery.campaign_id)
+    )
+    result: dict[date, dict[int, int]] = defaultdict(dict)
+    for day, campaign_id, amount in rows:
+        result[day][campaign_id] = int(amount)
+    return result
+
+
+def _posted(
+    session: Session, advertiser_id: int, through: date
+) -> dict[date, dict[tuple[int, EntryKind], int]]:
+    """Net CHARGE and credit sums per day and (campaign, kind), zero sums left out."""
+    rows = session.execute(
+        select(
+            LedgerEntry.day,
+            LedgerEntry.campaign_id,
+            LedgerEntry.kind,
+            func.sum(LedgerEntry.amount_micros),
+        )
+        .where(
+            LedgerEntry.advertiser_id == advertiser_id,
+            LedgerEntry.day <= through,
+            LedgerEntry.kind != EntryKind.ADJUSTMENT,
+        )
+        .group_by(LedgerEntry.day, LedgerEntry.campaign_id, LedgerEntry.kind)
+    )
+    result: dict[date, dict[tuple[int, EntryKind], int]] = defaultdict(dict)
+    for day, campaign_id, kind, amount in rows:
+        if amount and campaign_id is not None:  # day-close rows always have a campaign
+            result[day][(campaign_id, EntryKind(kind))] = int(amount)
+    return result
+
+
+def _net(posted: dict[tuple[int, EntryKind], int]) -> dict[int, int]:
+    """Charges + credits per campaign: what the ledger says was delivered."""
+    total: dict[int, int] = defaultdict(int)
+    for (campaign_id, _kind), amount in posted.items():
+        total[campaign_id] += amount
+    return {k: v for k, v in total.items() if v}
+
+
+def _nonzero(amounts: dict[int, int]) -> dict[int, int]:
+    return {k: v for k, v in amounts.items() if v}
+
+
+def _charged_before(session: Session, advertiser_id: int, day: date) -> tuple[int, dict[int, int]]:
+    rows = session.execute(
+        select(LedgerEntry.campaign_id, func.sum(LedgerEntry.amount_micros))
+        .where(
+            LedgerEntry.advertiser_id == advertiser_id,
+            LedgerEntry.day < day,
+            LedgerEntry.kind == EntryKind.CHARGE,
+        )
+        .group_by(LedgerEntry.campaign_id)
+    ).all()
+    per_campaign = {int(cid): int(amount) for cid, amount in rows if cid is not None}
+    return sum(per_campaign.values()), per_campaign
+
+
+def _next_revision(session: Session, advertiser_id: int, day: date) -> int:
+    current = session.scalar(
+        select(func.max(DayClose.revision)).where(
+            DayClose.advertiser_id == advertiser_id, DayClose.day == day
+        )
+    )
+    return (current or 0) + 1

@@ -1,0 +1,142 @@
+"""Finance export jobs: create (PENDING), run by a worker (RUNNING → SUCCEEDED | FAILED).
+
+Who may see what, through the one policy: FINANCE and ADMIN export and download any
+advertisers; an ADVERTISER token only exports of advertisers all within its scope (an
+export of anyone else's is "not found", never "forbidden").
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ads.accounts.models import Advertiser
+from ads.auth import policy
+from ads.auth.principal import Principal
+from ads.billing.export_files import Manifest, write_export
+from ads.billing.export_rows import ExportSpec
+from ads.billing.models import BillingExport
+from ads.billing.status import ExportFormat, ExportStatus, Granularity
+from ads.errors import Invalid, NotFound
+from ads.time import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS = 3_660
+
+
+def create_export(
+    session: Session,
+    principal: Principal,
+    *,
+    date_from: date,
+    date_to: date,
+    granularity: Granularity,
+    fmt: ExportFormat,
+    advertiser_ids: list[int] | None = None,
+) -> BillingExport:
+    """Record a PENDING job; the caller sends the export actor its id after the commit."""
+    if date_to < date_from:
+        raise Invalid("`to` is before `from`", field="to", code="INVALID_PERIOD")
+    if (date_to - date_from).days >= MAX_DAYS:
+        raise Invalid(
+            f"an export covers at most {MAX_DAYS} days", field="to", code="INVALID_PERIOD"
+        )
+    scope = policy.advertiser_scope(principal)
+    if advertiser_ids is not None:
+        wanted = sorted(set(advertiser_ids))
+        known = set(session.scalars(select(Advertiser.id).where(Advertiser.id.in_(wanted))))
+        for advertiser_id in wanted:
+            if advertiser_id not in known or not policy.can_read_advertiser(
+                principal, advertiser_id
+            ):
+                raise NotFound(f"advertiser {advertiser_id} not found", field="advertiserIds")
+        advertiser_ids = wanted
+    elif scope is not None:
+        advertiser_ids = sorted(scope)
+    job = BillingExport(
+        status=ExportStatus.PENDING,
+        format=fmt,
+        granularity=granularity,
+        date_from=date_from,
+        date_to=date_to,
+        advertiser_ids=advertiser_ids,
+        requested_by=principal.actor,
+    )
+    session.add(job)
+    session.commit()
+    return job
+
+
+def get_export(session: Session, principal: Principal, export_id: int) -> BillingExport:
+    job = session.get(BillingExport, export_id)
+    if job is None or not can_see(principal, job):
+        raise NotFound("export not found", field="id")
+    return job
+
+
+def can_see(principal: Principal, job: BillingExport) -> bool:
+    scope = policy.advertiser_scope(principal)
+    if scope is None:
+        return True
+    return job.advertiser_ids is not None and set(job.advertiser_ids) <= scope
+
+
+def export_path(export_dir: str, job: BillingExport) -> Path:
+    suffix = "csv" if job.format is ExportFormat.CSV else "jsonl"
+    return Path(export_dir) / f"billing-export-{job.id}.{suffix}"
+
+
+def spec_of(job: BillingExport) -> ExportSpec:
+    return ExportSpec(job.date_from, job.date_to, job.granularity, job.advertiser_ids)
+
+
+def run_export(sessions: sessionmaker[Session], export_id: int, *, export_dir: str) -> ExportStatus:
+    """Do one job; a job already finished is left alone (the actor may run twice)."""
+    with sessions() as session:
+        job = session.get(BillingExport, export_id)
+        if job is None:
+            log.warning("export job does not exist", extra={"export_id": export_id})
+            return ExportStatus.FAILED
+        if job.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED):
+            return job.status
+        job.status, job.started_at = ExportStatus.RUNNING, utcnow()
+        session.commit()
+        path = export_path(export_dir, job)
+        try:
+            # Its own connection: the long read must not hold the job row's transaction.
+            engine = session.get_bind()
+            assert isinstance(engine, Engine)
+            with engine.connect() as connection:
+                manifest = write_export(connection, spec_of(job), job.format, path)
+        except Exception as exc:
+            session.rollback()
+            _finish(session, job, error=f"{type(exc).__name__}: {exc}"[:1000])
+            # Recorded, not re-raised: a retry would find the job FAILED and stop there;
+            # the caller starts a new export once the cause is fixed.
+            log.exception("export failed", extra={"export_id": export_id})
+            return job.status
+        _finish(session, job, manifest=manifest, file_name=path.name)
+        return job.status
+
+
+def _finish(
+    session: Session,
+    job: BillingExport,
+    *,
+    manifest: Manifest | None = None,
+    file_name: str | None = None,
+    error: str | None = None,
+) -> None:
+    job.finished_at = utcnow()
+    if manifest is None:
+        job.status, job.error = ExportStatus.FAILED, error
+    else:
+        job.status = ExportStatus.SUCCEEDED
+        job.file_name, job.row_count = file_name, manifest.row_count
+        job.totals, job.sha256 = manifest.totals, manifest.sha256
+    session.commit()

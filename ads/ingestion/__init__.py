@@ -1,0 +1,1 @@
+"""Spend ingestion: delivery events from the ad server, recorded once, and spend counters."""

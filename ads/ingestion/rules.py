@@ -1,0 +1,175 @@
+"""Pure event rules: the shape of a delivery event, why one is refused, and delivery flags.
+
+Validation is written for the hot path (tens of thousands of events a second): plain
+checks returning a `Rejection`, no exception per good event, no framework imports.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from ads.accounts.rules import AdvertiserStatus
+from ads.campaigns.rules import CampaignStatus, DeliveryStatus
+
+#: Client ids are at most this long (a UUID is 36 characters, a ULID 26).
+EVENT_ID_MAX = 64
+#: One event costing more than this (a million currency units) is a client bug.
+COST_MAX_MICROS = 1_000_000 * 1_000_000
+#: Ad servers' clocks may run this far ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
+#: Older events are refused: their days may be closed for billing.
+MAX_EVENT_AGE = timedelta(days=7)
+_ID_MAX = 2**63 - 1
+
+
+class EventType(StrEnum):
+    IMPRESSION = "IMPRESSION"
+    CLICK = "CLICK"
+
+
+class EventFlag(StrEnum):
+    """Why an event was recorded although its ad could not serve when it happened."""
+
+    PAUSED = "PAUSED"  # the advertiser, campaign, ad group or ad was paused or suspended
+    ARCHIVED = "ARCHIVED"  # one of them was archived
+    NOT_STARTED = "NOT_STARTED"  # the campaign was a draft or before its start time
+    ENDED = "ENDED"  # after the campaign's end time
+
+
+class Event(NamedTuple):
+    """A valid event; `index` is its position in the batch (for later rejections)."""
+
+    index: int
+    event_id: str
+    type: EventType
+    ad_id: int
+    cost_micros: int
+    occurred_at: datetime  # aware, UTC
+
+
+class Rejection(NamedTuple):
+    index: int
+    event_id: str | None
+    reason: str
+    field: str | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "id": self.event_id,
+            "reason": self.reason,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+_TYPES = {t.value: t for t in EventType}
+
+
+def parse_event(index: int, raw: Any, now: datetime) -> Event | Rejection:
+    """Check one decoded JSON value against the event rules."""
+    if isinstance(raw, Malformed):
+        return Rejection(index, None, "MALFORMED_JSON", None, raw.message)
+    if not isinstance(raw, dict):
+        return Rejection(index, None, "NOT_AN_OBJECT", None, "an event is a JSON object")
+    event_id = raw.get("id")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > EVENT_ID_MAX:
+        message = f"id is a non-empty string of at most {EVENT_ID_MAX} characters"
+        return Rejection(index, None, "INVALID_ID", "id", message)
+    kind = _TYPES.get(raw.get("type"))  # type: ignore[arg-type]
+    if kind is None:
+        return Rejection(index, event_id, "INVALID_TYPE", "type", "type is IMPRESSION or CLICK")
+    ad_id = _integer(raw.get("adId"))
+    if ad_id is None or not 0 < ad_id <= _ID_MAX:
+        return Rejection(index, event_id, "INVALID_AD_ID", "adId", "adId is a positive integer")
+    cost = _integer(raw.get("costMicros"))
+    if cost is None:
+        message = "costMicros is an integer number of micros (a JSON integer or a string)"
+        return Rejection(index, event_id, "INVALID_COST", "costMicros", message)
+    if cost < 0:
+        return Rejection(index, event_id, "NEGATIVE_COST", "costMicros", "cost is never negative")
+    if cost > COST_MAX_MICROS:
+        message = f"one event costs at most {COST_MAX_MICROS} micros"
+        return Rejection(index, event_id, "COST_TOO_LARGE", "costMicros", message)
+    occurred = _moment(raw.get("occurredAt"))
+    if occurred is None:
+        message = "occurredAt is an ISO 8601 time with an offset, e.g. 2026-11-20T14:03:07Z"
+        return Rejection(index, event_id, "INVALID_TIME", "occurredAt", message)
+    if occurred > now + CLOCK_SKEW:
+        message = "occurredAt is in the future"
+        return Rejection(index, event_id, "IN_FUTURE", "occurredAt", message)
+    if occurred < now - MAX_EVENT_AGE:
+        message = f"events older than {MAX_EVENT_AGE.days} days are not accepted"
+        return Rejection(index, event_id, "TOO_OLD", "occurredAt", message)
+    return Event(index, event_id, kind, ad_id, cost, occurred)
+
+
+def unknown_ad(event: Event) -> Rejection:
+    return Rejection(event.index, event.event_id, "UNKNOWN_AD", "adId", "no ad with this id")
+
+
+def _integer(value: Any) -> int | None:
+    """An int from a JSON integer or a decimal string; floats and booleans are refused."""
+    if type(value) is int:
+        return value
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 20
+        and value.isascii()
+        and value.lstrip("-").isdigit()
+    ):
+        return int(value)
+    return None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    return moment.astimezone(UTC)
+
+
+def status_flag(
+    advertiser: AdvertiserStatus,
+    campaign: CampaignStatus,
+    ad_group: DeliveryStatus,
+    ad: DeliveryStatus,
+) -> EventFlag | None:
+    """The flag the current statuses give every event of an ad (None: it may serve).
+
+    Archived wins over paused (it is final); both win over the schedule, as they say
+    what the advertiser did. Statuses are the current ones (no history is kept).
+    """
+    statuses = (advertiser.value, campaign.value, ad_group.value, ad.value)
+    if "ARCHIVED" in statuses:
+        return EventFlag.ARCHIVED
+    if "PAUSED" in statuses or advertiser is AdvertiserStatus.SUSPENDED:
+        return EventFlag.PAUSED
+    if campaign is CampaignStatus.DRAFT:
+        return EventFlag.NOT_STARTED
+    return None
+
+
+def schedule_flag(
+    start_at: datetime, end_at: datetime | None, occurred_at: datetime
+) -> EventFlag | None:
+    """The flag of an event outside its campaign's schedule (by the event's own time)."""
+    if occurred_at < start_at:
+        return EventFlag.NOT_STARTED
+    if end_at is not None and occurred_at >= end_at:
+        return EventFlag.ENDED
+    return None
+
+
+class Malformed(NamedTuple):
+    """An NDJSON line that is not JSON; it becomes a rejection at its index."""
+
+    message: str

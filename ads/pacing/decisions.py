@@ -1,0 +1,206 @@
+"""Turn one shard's loaded rows into decision rows: the controller wired to stored state.
+
+No I/O: `ads.pacing.service` loads the rows, calls `decide_shard`, writes what it returns.
+Time is the tick's slot, never the wall clock, so a recomputation of the same slot from
+the same rows gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ads.accounts.rules import AdvertiserStatus
+from ads.campaigns.rules import BudgetType, CampaignStatus, DeliveryStatus
+from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
+from ads.pacing.budget_rules import rule_for
+from ads.pacing.controller import PacingController, TickInput, effective_throttle
+from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.shard_inputs import ShardInputs
+from ads.pacing.state import ControllerState
+from ads.time import day_bounds, local_day, zone
+
+#: Published rates are floored to this many decimals: the ad server gets a stable value
+#: (the ETag does not move on noise) that is never above what the controller decided.
+PUBLISHED_DECIMALS = 4
+_SCALE = 10**PUBLISHED_DECIMALS
+
+
+@dataclass
+class ShardDecisions:
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
+    ad_groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DayRefresh:
+    """What is recomputed once per local day: LIFETIME spend before today, traffic shape."""
+
+    spent_before_today: dict[int, int]
+    profiles: dict[int, list[float] | None]
+
+
+def published(rate: float) -> float:
+    return math.floor(rate * _SCALE) / _SCALE
+
+
+class ShardDecider:
+    """Decides every campaign (and capped ad group) of a shard for one tick slot."""
+
+    def __init__(self, controller: PacingController, *, tick_at: datetime, horizon: float):
+        self.controller = controller
+        self.tick_at = tick_at
+        self.horizon = horizon
+        self._bounds: dict[tuple[str, date], tuple[datetime, datetime]] = {}
+
+    def today(self, tz_name: str) -> tuple[ZoneInfo, date, datetime, datetime]:
+        tz = zone(tz_name)
+        day = local_day(self.tick_at, tz)
+        key = (tz_name, day)
+        if key not in self._bounds:
+            self._bounds[key] = day_bounds(day, tz)
+        start, end = self._bounds[key]
+        return tz, day, start, end
+
+    def decide(self, inputs: ShardInputs, refresh: DayRefresh) -> ShardDecisions:
+        out = ShardDecisions()
+        for row in inputs.campaigns:
+            self._campaign(row, inputs, refresh, out)
+        return out
+
+    def _campaign(
+        self, row: Any, inputs: ShardInputs, refresh: DayRefresh, out: ShardDecisions
+    ) -> None:
+        tz, today, day_start, day_end = self.today(row.timezone)
+        new_day = row.pacing_day != today
+        spent = inputs.campaign_spend.get((row.id, today), 0)
+        before = refresh.spent_before_today.get(row.id, row.spent_before_today_micros or 0)
+        profile_weights = refresh.profiles.get(row.id, row.profile)
+        profile = DEFAULT_DIURNAL if profile_weights is None else TrafficProfile(profile_weights)
+        active = (
+            row.campaign_status is CampaignStatus.ACTIVE
+            and row.advertiser_status is AdvertiserStatus.ACTIVE
+        )
+        common = {
+            "now": self.tick_at,
+            "day_start": day_start,
+            "day_end": day_end,
+            "tz": tz,
+            "mode": row.pacing_mode,
+            "profile": profile,
+            "refresh_horizon_seconds": self.horizon,
+            "started": self.tick_at >= row.start_at,
+            "ended": row.end_at is not None and self.tick_at >= row.end_at,
+        }
+        budget = self._day_budget(row, today, before, tz)
+        decision = self.controller.tick(
+            _state(row.controller_state),
+            TickInput(
+                day_budget_micros=budget,
+                spent_today_micros=spent,
+                spend_since_last_tick_micros=_since(new_day, spent, row.spent_today_micros),
+                rule=rule_for(row.budget_type),
+                active=active,
+                **common,
+            ),
+        )
+        throttle = published(decision.throttle)
+        groups: dict[str, float] = {}
+        for group in inputs.ad_groups.get(row.id, []):
+            rate = throttle if group.status is DeliveryStatus.ACTIVE else 0.0
+            if group.budget_cap_micros is not None:
+                rate = self._ad_group(group, inputs, today, throttle, active, common, out)
+            groups[str(group.id)] = rate
+        publish = (decision.status, throttle, groups)
+        changed = row.version is None or publish != (
+            row.pacing_status,
+            row.throttle,
+            row.ad_group_throttles,
+        )
+        out.campaigns.append(
+            {
+                "campaign_id": row.id,
+                "advertiser_id": row.advertiser_id,
+                "day": today,
+                "status": decision.status,
+                "throttle": throttle,
+                "ad_group_throttles": groups,
+                "day_budget_micros": budget,
+                "spent_today_micros": spent,
+                "target_spend_micros": decision.target_spend_micros,
+                "remaining_micros": decision.remaining_micros,
+                "spent_before_today_micros": before,
+                "profile": profile_weights,
+                "controller_state": decision.state.to_dict(),
+                "tick_at": self.tick_at,
+                "version": 1 if row.version is None else row.version + int(changed),
+                "computed_at": self.tick_at if changed else row.computed_at,
+            }
+        )
+
+    def _ad_group(
+        self,
+        group: Any,
+        inputs: ShardInputs,
+        today: date,
+        campaign_throttle: float,
+        campaign_active: bool,
+        common: dict[str, Any],
+        out: ShardDecisions,
+    ) -> float:
+        """Pace an ad group's own daily cap; return the rate the ad server applies."""
+        stored = inputs.ad_group_states.get(group.id)
+        spent = inputs.ad_group_spend.get((group.id, today), 0)
+        new_day = stored is None or stored.day != today
+        previous = None if stored is None else stored.spent_today_micros
+        decision = self.controller.tick(
+            None if stored is None else _state(stored.controller_state),
+            TickInput(
+                day_budget_micros=group.budget_cap_micros,
+                spent_today_micros=spent,
+                spend_since_last_tick_micros=_since(new_day, spent, previous),
+                rule=rule_for(BudgetType.DAILY),
+                active=campaign_active and group.status is DeliveryStatus.ACTIVE,
+                **common,
+            ),
+        )
+        applied = effective_throttle(campaign_throttle, published(decision.throttle))
+        out.ad_groups.append(
+            {
+                "ad_group_id": group.id,
+                "campaign_id": group.campaign_id,
+                "day": today,
+                "status": decision.status,
+                "throttle": published(decision.throttle),
+                "day_budget_micros": group.budget_cap_micros,
+                "spent_today_micros": spent,
+                "target_spend_micros": decision.target_spend_micros,
+                "remaining_micros": decision.remaining_micros,
+                # Learn traffic per unit of the rate really in force (see effective_throttle).
+                "controller_state": decision.state.with_applied_throttle(applied).to_dict(),
+                "tick_at": self.tick_at,
+            }
+        )
+        return applied
+
+    def _day_budget(self, row: Any, today: date, before: int, tz: ZoneInfo) -> int:
+        if row.budget_type is BudgetType.DAILY:
+            return int(row.budget_micros)
+        last_day = local_day(row.end_at - timedelta(microseconds=1), tz)
+        first_day = max(today, local_day(row.start_at, tz))
+        days = flight_days_remaining(first_day, last_day)
+        return lifetime_daily_allowance(row.budget_micros, before, days)
+
+
+def _state(data: dict[str, Any] | None) -> ControllerState | None:
+    return None if data is None else ControllerState.from_dict(data)
+
+
+def _since(new_day: bool, spent: int, previous: int | None) -> int:
+    """Spend reported since the last tick (a new day starts from zero)."""
+    if new_day or previous is None:
+        return spent
+    return max(0, spent - previous)

@@ -1,0 +1,275 @@
+"""Pacing use cases: recompute a shard for a tick slot, and read decisions for the APIs.
+
+`recompute_shard` is what the `pacing.recompute_shard` actor runs; `campaign_pacing`
+and `advertiser_spend_today` are batched reads for GraphQL DataLoaders (one query each);
+`published_decisions` is what the ad server polls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from ads.accounts.models import Advertiser
+from ads.campaigns.models import Campaign
+from ads.campaigns.rules import BudgetType
+from ads.config import Settings
+from ads.ingestion.models import CampaignDaySpend
+from ads.ingestion.service import dialect_insert
+from ads.pacing.budget import BudgetRule
+from ads.pacing.budget_rules import rule_for
+from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
+from ads.pacing.decisions import DayRefresh, ShardDecider, ShardDecisions
+from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
+from ads.pacing.profile import TrafficProfile
+from ads.pacing.shard_inputs import hourly_traffic, load_shard, spend_by_day
+from ads.time import local_day, utcnow, zone
+
+CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
+AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]
+SHARD_RUNS: Table = PacingShardRun.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    shard: int
+    tick_at: datetime
+    campaigns: int
+    ad_groups: int
+    duration_seconds: float
+
+
+def slot_time(slot: float) -> datetime:
+    """The tick's `now`: the scheduler's slot, so a redelivery decides the same thing."""
+    return datetime.fromtimestamp(slot, UTC)
+
+
+def recompute_shard(
+    session: Session, *, slot: float, shard: int, shards: int, settings: Settings
+) -> ShardResult:
+    """Decide every campaign of the shard for this slot, all in one transaction.
+
+    Campaigns whose stored decision is already for this slot (or a later one) are not
+    loaded, so a duplicate or late message changes nothing. On any error nothing of the
+    shard is written and the actor's retry starts over.
+    """
+    assert 0 <= shard < shards
+    started = time.perf_counter()
+    tick_at = slot_time(slot)
+    lag = max(0.0, (utcnow() - tick_at).total_seconds())
+    inputs = load_shard(session, shard=shard, shards=shards, tick_at=tick_at)
+    controller = PacingController(ControllerConfig(tick_seconds=settings.pacing_tick_seconds))
+    decider = ShardDecider(controller, tick_at=tick_at, horizon=settings.refresh_horizon_seconds)
+    decisions = decider.decide(inputs, _day_refresh(session, inputs, decider))
+    _write(session, decisions)
+    duration = time.perf_counter() - started
+    _upsert(
+        session,
+        SHARD_RUNS,
+        ["shard"],
+        [
+            {
+                "shard": shard,
+                "shards": shards,
+                "tick_at": tick_at,
+                "finished_at": utcnow(),
+                "duration_seconds": duration,
+                "lag_seconds": lag,
+                "campaigns": len(decisions.campaigns),
+            }
+        ],
+    )
+    session.commit()
+    return ShardResult(shard, tick_at, len(decisions.campaigns), len(decisions.ad_groups), duration)
+
+
+def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRefresh:
+    """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape."""
+    todays: dict[int, date] = {}
+    lifetime: list[int] = []
+    for row in inputs.campaigns:
+        today = decider.today(row.timezone)[1]
+        if row.pacing_day != today:
+            todays[row.id] = today
+            if row.budget_type is BudgetType.LIFETIME:
+                lifetime.append(row.id)
+    if not todays:
+        return DayRefresh({}, {})
+    spent_before = {
+        cid: sum(micros for day, micros in days if day < todays[cid])
+        for cid, days in spend_by_day(session, lifetime).items()
+    }
+    earliest = min(todays.values())
+    counts = hourly_traffic(session, sorted(todays), before=earliest)
+    profiles: dict[int, list[float] | None] = {
+        cid: (list(TrafficProfile.from_observed(counts[cid]).weights) if cid in counts else None)
+        for cid in todays
+    }
+    return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles)
+
+
+def _write(session: Session, decisions: ShardDecisions) -> None:
+    _upsert(session, CAMPAIGN_PACING, ["campaign_id"], decisions.campaigns)
+    _upsert(session, AD_GROUP_PACING, ["ad_group_id"], decisions.ad_groups)
+
+
+def _upsert(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = dialect_insert(session)(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: stmt.excluded[name] for name in rows[0] if name not in keys},
+    )
+    session.connection().execute(stmt, rows)
+
+
+# --- reads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PacingView:
+    """A campaign's pacing as of its last tick, for the admin API."""
+
+    campaign_id: int
+    status: PacingStatus
+    throttle: float
+    day: date
+    day_budget_micros: int
+    spent_today_micros: int
+    target_spend_micros: int
+    remaining_micros: int
+    updated_at: datetime
+    rule: BudgetRule
+
+
+def campaign_pacing(session: Session, campaign_ids: Collection[int]) -> dict[int, PacingView]:
+    """Pacing of each campaign that has a decision yet (absent: never ticked); one query."""
+    if not campaign_ids:
+        return {}
+    rows = session.execute(
+        select(CampaignPacing, Campaign.budget_type)
+        .join(Campaign, Campaign.id == CampaignPacing.campaign_id)
+        .where(CampaignPacing.campaign_id.in_(sorted(campaign_ids)))
+    ).all()
+    return {
+        p.campaign_id: PacingView(
+            campaign_id=p.campaign_id,
+            status=p.status,
+            throttle=p.throttle,
+            day=p.day,
+            day_budget_micros=p.day_budget_micros,
+            spent_today_micros=p.spent_today_micros,
+            target_spend_micros=p.target_spend_micros,
+            remaining_micros=p.remaining_micros,
+            updated_at=p.tick_at,
+            rule=rule_for(budget_type),
+        )
+        for p, budget_type in rows
+    }
+
+
+def advertiser_spend_today(
+    session: Session, advertiser_ids: Collection[int], *, now: datetime | None = None
+) -> dict[int, int]:
+    """Each advertiser's spend so far on its own local day, live from the counters.
+
+    One query: the counters of the three UTC-adjacent dates, joined with the advertiser's
+    timezone; the right date is picked per advertiser. Unknown ids are left out.
+    """
+    if not advertiser_ids:
+        return {}
+    moment = now or utcnow()
+    utc_day = moment.astimezone(UTC).date()
+    days = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
+    ids = sorted(advertiser_ids)
+    rows = session.execute(
+        select(
+            Advertiser.id,
+            Advertiser.timezone,
+            CampaignDaySpend.day,
+            func.sum(CampaignDaySpend.spend_micros),
+        )
+        .outerjoin(
+            CampaignDaySpend,
+            (CampaignDaySpend.advertiser_id == Advertiser.id) & CampaignDaySpend.day.in_(days),
+        )
+        .where(Advertiser.id.in_(ids))
+        .group_by(Advertiser.id, Advertiser.timezone, CampaignDaySpend.day)
+    ).all()
+    spend: dict[int, int] = {}
+    for advertiser_id, tz, day, micros in rows:
+        spend.setdefault(advertiser_id, 0)
+        if day is not None and day == local_day(moment, zone(tz)):
+            spend[advertiser_id] += int(micros or 0)
+    return spend
+
+
+@dataclass(frozen=True)
+class PublishedDecisions:
+    """What GET /v1/pacing serves: a strong ETag and the compact JSON-ready campaigns."""
+
+    etag: str
+    campaigns: list[dict[str, Any]] | None  # None when the caller's ETag still holds
+
+
+def published_decisions(
+    session: Session, *, if_none_match: str | None = None
+) -> PublishedDecisions:
+    """Every campaign's current decision, ordered by id.
+
+    The response is a function of the (campaign id, version) pairs only, since versions
+    move exactly when something published changes and `computedAt` is the time of that
+    version; so the ETag hashes those pairs, read first in a narrow query, and the full
+    rows are read only when the caller's copy is stale.
+    """
+    versions = session.execute(
+        select(CampaignPacing.campaign_id, CampaignPacing.version).order_by(
+            CampaignPacing.campaign_id
+        )
+    ).all()
+    etag = _etag(versions)
+    if if_none_match is not None and etag in _etags(if_none_match):
+        return PublishedDecisions(etag, None)
+    rows = session.execute(
+        select(
+            CampaignPacing.campaign_id,
+            CampaignPacing.version,
+            CampaignPacing.throttle,
+            CampaignPacing.status,
+            CampaignPacing.computed_at,
+            CampaignPacing.ad_group_throttles,
+        ).order_by(CampaignPacing.campaign_id)
+    ).all()
+    campaigns = [
+        {
+            "id": cid,
+            "throttle": throttle,
+            "status": status.value,
+            "version": version,
+            "computedAt": computed_at.isoformat().replace("+00:00", "Z"),
+            "adGroups": groups,
+        }
+        for cid, version, throttle, status, computed_at, groups in rows
+    ]
+    # A tick may have committed between the two reads: tag the body actually sent.
+    etag = _etag([(row[0], row[1]) for row in rows])
+    return PublishedDecisions(etag, campaigns)
+
+
+def _etag(versions: Any) -> str:
+    digest = hashlib.sha256()
+    for cid, version in versions:
+        digest.update(b"%d:%d;" % (cid, version))
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}

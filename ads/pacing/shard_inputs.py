@@ -1,0 +1,162 @@
+"""Bulk reads for one pacing shard: campaigns, ad groups and spend, a few queries in all.
+
+A shard is `campaign_id % shards == shard`. Nothing here is per campaign: the tick for
+100,000 campaigns must be a handful of queries, not 100,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ads.accounts.models import Advertiser
+from ads.campaigns.models import AdGroup, Campaign
+from ads.campaigns.rules import CampaignStatus, DeliveryStatus
+from ads.ingestion.models import AdGroupDaySpend, CampaignDaySpend, CampaignHourTraffic
+from ads.pacing.controller import PacingStatus
+from ads.pacing.models import AdGroupPacing, CampaignPacing
+
+#: Days of history the observed traffic shape is built from.
+PROFILE_HISTORY_DAYS = 28
+_CHUNK = 2_000  # ids per IN list (SQLite allows 32,766 parameters)
+
+
+@dataclass
+class ShardInputs:
+    campaigns: list[Row[Any]]
+    ad_groups: dict[int, list[Row[Any]]]  # campaign id -> its ad groups not archived
+    ad_group_states: dict[int, Row[Any]]  # ad group id -> its stored pacing
+    campaign_spend: dict[tuple[int, date], int]
+    ad_group_spend: dict[tuple[int, date], int]
+
+
+def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) -> ShardInputs:
+    """Campaigns to pace (live ones, and stopped ones whose last decision still serves)."""
+    # Core execution on the session's connection: these are plain rows, and the ORM's
+    # result processing would cost more than the queries on 100,000 campaigns.
+    conn = session.connection()
+    in_shard = Campaign.id % shards == shard
+    campaigns = conn.execute(
+        select(
+            Campaign.id,
+            Campaign.advertiser_id,
+            Campaign.status.label("campaign_status"),
+            Campaign.start_at,
+            Campaign.end_at,
+            Campaign.budget_type,
+            Campaign.budget_micros,
+            Campaign.pacing_mode,
+            Advertiser.status.label("advertiser_status"),
+            Advertiser.timezone,
+            CampaignPacing.day.label("pacing_day"),
+            CampaignPacing.status.label("pacing_status"),
+            CampaignPacing.throttle,
+            CampaignPacing.ad_group_throttles,
+            CampaignPacing.spent_today_micros,
+            CampaignPacing.spent_before_today_micros,
+            CampaignPacing.profile,
+            CampaignPacing.controller_state,
+            CampaignPacing.version,
+            CampaignPacing.computed_at,
+        )
+        .join(Advertiser, Advertiser.id == Campaign.advertiser_id)
+        .outerjoin(CampaignPacing, CampaignPacing.campaign_id == Campaign.id)
+        .where(in_shard)
+        .where(
+            or_(
+                Campaign.status.in_([CampaignStatus.ACTIVE, CampaignStatus.PAUSED]),
+                and_(
+                    CampaignPacing.campaign_id.is_not(None),
+                    CampaignPacing.status != PacingStatus.PAUSED,
+                ),
+            )
+        )
+        # A slot already done (a duplicate or late message) is not recomputed.
+        .where(or_(CampaignPacing.tick_at.is_(None), CampaignPacing.tick_at < tick_at))
+        .order_by(Campaign.id)
+    ).all()
+    ad_groups: dict[int, list[Row[Any]]] = {}
+    for row in conn.execute(
+        select(AdGroup.id, AdGroup.campaign_id, AdGroup.status, AdGroup.budget_cap_micros)
+        .where(AdGroup.campaign_id % shards == shard)
+        .where(AdGroup.status != DeliveryStatus.ARCHIVED)
+        .order_by(AdGroup.id)
+    ):
+        ad_groups.setdefault(row.campaign_id, []).append(row)
+    states = {
+        row.ad_group_id: row
+        for row in conn.execute(
+            select(
+                AdGroupPacing.ad_group_id,
+                AdGroupPacing.day,
+                AdGroupPacing.spent_today_micros,
+                AdGroupPacing.controller_state,
+            ).where(AdGroupPacing.campaign_id % shards == shard)
+        )
+    }
+    # Every advertiser's "today" is within a day of the UTC date.
+    utc_day = tick_at.date()
+    days = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
+    campaign_spend: dict[tuple[int, date], int] = {
+        (cid, day): spend
+        for cid, day, spend in conn.execute(
+            select(
+                CampaignDaySpend.campaign_id, CampaignDaySpend.day, CampaignDaySpend.spend_micros
+            ).where(CampaignDaySpend.day.in_(days), CampaignDaySpend.campaign_id % shards == shard)
+        )
+    }
+    ad_group_spend: dict[tuple[int, date], int] = {
+        (gid, day): spend
+        for gid, day, spend in conn.execute(
+            select(
+                AdGroupDaySpend.ad_group_id, AdGroupDaySpend.day, AdGroupDaySpend.spend_micros
+            ).where(AdGroupDaySpend.day.in_(days), AdGroupDaySpend.campaign_id % shards == shard)
+        )
+    }
+    return ShardInputs(campaigns, ad_groups, states, campaign_spend, ad_group_spend)
+
+
+def spend_by_day(
+    session: Session, campaign_ids: Sequence[int]
+) -> dict[int, list[tuple[date, int]]]:
+    """Each campaign's spend per local day (LIFETIME budgets, once a day per campaign)."""
+    spend: dict[int, list[tuple[date, int]]] = {}
+    for chunk in _chunks(campaign_ids):
+        for cid, day, micros in session.execute(
+            select(
+                CampaignDaySpend.campaign_id, CampaignDaySpend.day, CampaignDaySpend.spend_micros
+            ).where(CampaignDaySpend.campaign_id.in_(chunk))
+        ):
+            spend.setdefault(cid, []).append((day, micros))
+    return spend
+
+
+def hourly_traffic(
+    session: Session, campaign_ids: Sequence[int], *, before: date
+) -> dict[int, list[int]]:
+    """Events per local hour over the history window ending before `before`."""
+    counts: dict[int, list[int]] = {}
+    since = before - timedelta(days=PROFILE_HISTORY_DAYS)
+    for chunk in _chunks(campaign_ids):
+        for cid, hour, events in session.execute(
+            select(
+                CampaignHourTraffic.campaign_id,
+                CampaignHourTraffic.hour,
+                func.sum(CampaignHourTraffic.events),
+            )
+            .where(CampaignHourTraffic.campaign_id.in_(chunk))
+            .where(CampaignHourTraffic.day >= since, CampaignHourTraffic.day < before)
+            .group_by(CampaignHourTraffic.campaign_id, CampaignHourTraffic.hour)
+        ):
+            counts.setdefault(cid, [0] * 24)[hour] = int(events)
+    return counts
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]

@@ -1,0 +1,73 @@
+"""GET /v1/pacing through real HTTP: SERVICE only, compact decisions, ETag and 304."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from ads.auth.roles import Role
+from ads.auth.service import create_token
+from ads.campaigns.rules import CampaignStatus
+from ads.config import Settings
+from ads.pacing.service import recompute_shard
+from tests.ingestion.fixtures import Tree, build_tree, service_token, tree
+
+__all__ = ["service_token", "tree"]  # fixtures
+
+SLOT = datetime(2026, 11, 20, 17, 0, tzinfo=UTC).timestamp()
+
+
+def auth(token: str, **headers: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **headers}
+
+
+def test_every_decision_is_listed_and_304_while_unchanged(
+    client: TestClient, session: Session, settings: Settings, tree: Tree, service_token: str
+) -> None:
+    paused = build_tree(session, status=CampaignStatus.PAUSED)
+    recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+    response = client.get("/v1/pacing", headers=auth(service_token))
+    assert response.status_code == 200
+    campaigns = response.json()["campaigns"]
+    assert [c["id"] for c in campaigns] == sorted([tree.campaign_id, paused.campaign_id])
+    stopped = next(c for c in campaigns if c["id"] == paused.campaign_id)
+    assert stopped == {
+        "id": paused.campaign_id,
+        "throttle": 0.0,
+        "status": "PAUSED",
+        "version": 1,
+        "computedAt": "2026-11-20T17:00:00Z",
+        "adGroups": {str(paused.ad_group_id): 0.0},
+    }
+    etag = response.headers["etag"]
+    assert etag.startswith('"')
+    again = client.get("/v1/pacing", headers=auth(service_token, **{"If-None-Match": etag}))
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+
+
+def test_a_changed_decision_changes_the_etag(
+    client: TestClient, session: Session, settings: Settings, service_token: str
+) -> None:
+    live = build_tree(session)
+    recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+    etag = client.get("/v1/pacing", headers=auth(service_token)).headers["etag"]
+    from ads.campaigns.models import Campaign
+
+    campaign = session.get(Campaign, live.campaign_id)
+    assert campaign is not None
+    campaign.status = CampaignStatus.PAUSED
+    session.commit()
+    recompute_shard(session, slot=SLOT + 60, shard=0, shards=1, settings=settings)
+    response = client.get("/v1/pacing", headers=auth(service_token, **{"If-None-Match": etag}))
+    assert response.status_code == 200
+    assert response.headers["etag"] != etag
+    assert response.json()["campaigns"][0]["status"] == "PAUSED"
+
+
+def test_only_service_tokens_may_poll(client: TestClient, session: Session) -> None:
+    assert client.get("/v1/pacing").status_code == 401
+    finance = create_token(session, role=Role.FINANCE)[1]
+    assert client.get("/v1/pacing", headers=auth(finance)).status_code == 403
