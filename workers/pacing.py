@@ -44,7 +44,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
     period_ms = settings.pacing_tick_seconds * 1000
     # A retry later than a few periods is useless (newer ticks will have decided), and
     # a shard taking longer than two periods is stuck: both bounded accordingly.
-    retry_options = {
+    retry_options: dict[str, Any] = {
         "max_retries": 3,
         "min_backoff": min(1_000, period_ms),
         "max_backoff": max(1_000, period_ms),
@@ -66,13 +66,12 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
         )
 
     shard_actor = dramatiq.actor(
-        recompute,
         broker=broker,
         actor_name=SHARD,
         queue_name=QUEUE,
         time_limit=max(30_000, 2 * period_ms),
         **retry_options,
-    )
+    )(recompute)
 
     def tick(slot: float) -> None:
         shards = settings.pacing_shards
@@ -80,11 +79,15 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
             shard_actor.send(slot, shard, shards)
 
     tick_actor = dramatiq.actor(
-        tick, broker=broker, actor_name=TICK, queue_name=QUEUE, time_limit=10_000, **retry_options
-    )
+        broker=broker, actor_name=TICK, queue_name=QUEUE, time_limit=10_000, **retry_options
+    )(tick)
     return {TICK: tick_actor, SHARD: shard_actor}
 
 
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
     tick = actors[TICK]
-    return [PeriodicJob(TICK, settings.pacing_tick_seconds, lambda slot: tick.send(slot))]
+
+    def send(slot: float) -> None:
+        tick.send(slot)
+
+    return [PeriodicJob(TICK, settings.pacing_tick_seconds, send)]

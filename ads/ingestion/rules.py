@@ -39,9 +39,9 @@ class EventFlag(StrEnum):
 
 
 class Event(NamedTuple):
-    """A valid event; `index` is its position in the batch (for later rejections)."""
+    """A valid event; `position` is its index in the batch (for later rejections)."""
 
-    index: int
+    position: int
     event_id: str
     type: EventType
     ad_id: int
@@ -50,7 +50,7 @@ class Event(NamedTuple):
 
 
 class Rejection(NamedTuple):
-    index: int
+    position: int  # index in the batch
     event_id: str | None
     reason: str
     field: str | None
@@ -58,7 +58,7 @@ class Rejection(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "index": self.index,
+            "index": self.position,
             "id": self.event_id,
             "reason": self.reason,
             "field": self.field,
@@ -108,7 +108,7 @@ def parse_event(index: int, raw: Any, now: datetime) -> Event | Rejection:
 
 
 def unknown_ad(event: Event) -> Rejection:
-    return Rejection(event.index, event.event_id, "UNKNOWN_AD", "adId", "no ad with this id")
+    return Rejection(event.position, event.event_id, "UNKNOWN_AD", "adId", "no ad with this id")
 
 
 def _integer(value: Any) -> int | None:

@@ -130,7 +130,7 @@ def record_events(
                 "_hour": local.hour,
             }
         )
-    rejected.sort(key=lambda r: r.index)
+    rejected.sort(key=lambda r: r.position)
     if not rows:
         session.rollback()
         return IngestReport(duplicates=duplicates, rejected=rejected)

@@ -28,7 +28,7 @@ _CHUNK = 2_000  # ids per IN list (SQLite allows 32,766 parameters)
 
 @dataclass
 class ShardInputs:
-    campaigns: list[Row[Any]]
+    campaigns: Sequence[Any]  # rows of the campaign query (see load_shard)
     ad_groups: dict[int, list[Row[Any]]]  # campaign id -> its ad groups not archived
     ad_group_states: dict[int, Row[Any]]  # ad group id -> its stored pacing
     campaign_spend: dict[tuple[int, date], int]
@@ -87,7 +87,7 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
         .where(AdGroup.status != DeliveryStatus.ARCHIVED)
         .order_by(AdGroup.id)
     ):
-        ad_groups.setdefault(row.campaign_id, []).append(row)
+        ad_groups.setdefault(row.campaign_id, []).append(row)  # type: ignore[arg-type]
     states = {
         row.ad_group_id: row
         for row in conn.execute(

@@ -46,7 +46,7 @@ def test_bad_events_are_explained_and_good_ones_still_land(session: Session, tre
     ]
     report = record_events(session, batch, now=NOW)
     assert report.accepted == 2
-    assert [(r.index, r.event_id, r.reason) for r in report.rejected] == [
+    assert [(r.position, r.event_id, r.reason) for r in report.rejected] == [
         (1, "neg", "NEGATIVE_COST"),
         (2, "ghost", "UNKNOWN_AD"),
     ]

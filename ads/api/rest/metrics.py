@@ -121,11 +121,11 @@ def _redis_queues(url: str) -> list[tuple[str, int, float]]:
     try:
         for name in QUEUES:
             key = f"dramatiq:{name}"
-            waiting = int(client.llen(key))  # type: ignore[arg-type]
+            waiting = int(client.llen(key))
             oldest = 0.0
             first = client.lindex(key, 0)
             if first is not None:
-                raw = client.hget(f"{key}.msgs", first)  # type: ignore[arg-type]
+                raw = client.hget(f"{key}.msgs", first)
                 if raw is not None:
                     enqueued = json.loads(raw)["message_timestamp"] / 1000
                     oldest = max(0.0, time.time() - enqueued)
