@@ -151,16 +151,29 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
 
     from ads.billing.export_files import count_rows, manifest_path, write_export
     from ads.billing.export_rows import ExportSpec
+    from ads.billing.exports import check_period
     from ads.billing.status import ExportFormat, Granularity
-    from ads.db import make_engine
+    from ads.db import make_engine, session_factory
     from ads.progress import ProgressBar
 
     spec = ExportSpec(args.date_from, args.date_to, Granularity(args.granularity), args.advertiser)
     engine = make_engine(settings)
+    with session_factory(engine)() as session:
+        closed = check_period(
+            session,
+            spec,
+            allow_open=args.allow_open_period,
+            allowance_seconds=settings.billing_late_allowance_seconds,
+        )
     with engine.connect() as connection:
         bar = ProgressBar(count_rows(connection, spec), label="exporting")
         manifest = write_export(
-            connection, spec, ExportFormat(args.format), Path(args.out), progress=bar.advance
+            connection,
+            spec,
+            ExportFormat(args.format),
+            Path(args.out),
+            progress=bar.advance,
+            period_closed=closed,
         )
         bar.finish()
     engine.dispose()
@@ -220,7 +233,9 @@ def _simulate(args: argparse.Namespace, _settings: Settings) -> int:
     strategies = [s for s in args.strategies.split(",") if s]
     return run_simulation(
         scenario=args.scenario, seed=args.seed, out=Path(args.out), strategies=strategies,
-        days=args.days,
+        days=args.days, warmup_days=args.warmup_days, backend=args.backend,
+        database_url=args.database_url, experiment=args.experiment,
+        allocation=args.allocation,
     )  # fmt: skip
 
 
@@ -281,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     billing_export.add_argument("--granularity", choices=["DAY", "MONTH"], default="DAY")
     billing_export.add_argument("--format", choices=["CSV", "JSONL"], default="CSV")
     billing_export.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    billing_export.add_argument(
+        "--allow-open-period",
+        action="store_true",
+        help="export a period that is not closed yet (the manifest says period_closed: false)",
+    )
     billing_export.set_defaults(handler=_export_billing)
 
     billing = commands.add_parser("billing", help="billing operations")
@@ -306,6 +326,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated; no_pacing always runs as the reference",
     )
     simulate.add_argument("--days", type=int, default=None, help="default: the scenario's")
+    simulate.add_argument(
+        "--warmup-days",
+        type=int,
+        default=None,
+        help="first days left out of the metrics (default: the scenario's; default.toml: 1)",
+    )
+    simulate.add_argument(
+        "--backend",
+        choices=["real", "memory"],
+        default="real",
+        help="real: the production strategy runs on the real ingestion, pacing and billing "
+        "services over a database; memory: every strategy in memory (fast)",
+    )
+    simulate.add_argument(
+        "--database-url",
+        default=None,
+        help="an EMPTY database for the real backend (default: a new SQLite file in --out)",
+    )
+    simulate.add_argument(
+        "--experiment",
+        choices=["linear_profile", "high_gain"],
+        default=None,
+        help="run the real-stack production run as a pacing experiment: DEFAULT vs this",
+    )
+    simulate.add_argument(
+        "--allocation", type=float, default=0.5, help="experiment: share in the candidate arm"
+    )
     simulate.set_defaults(handler=_simulate)
     return parser
 

@@ -47,6 +47,9 @@ class Settings:
     #: Billing: aggregation only trusts events received at least this long ago, longer
     #: than any ingestion transaction stays open (see ads/billing/aggregation.py).
     billing_settle_seconds: int = 120
+    #: Billing: how many local days back each day-close run re-checks closed days for
+    #: late events (older ones are left to reconciliation and adjustments).
+    billing_reclose_window_days: int = 35
     #: Where export jobs write their files (created on first use).
     export_dir: str = "var/exports"
     #: Most events in one POST /v1/events batch (more is a 413 with a JSON body).
@@ -97,6 +100,7 @@ class Settings:
                 env, "ADS_BILLING_LATE_ALLOWANCE_SECONDS", 6 * 3600, minimum=0
             ),
             billing_settle_seconds=_int(env, "ADS_BILLING_SETTLE_SECONDS", 120, minimum=0),
+            billing_reclose_window_days=_int(env, "ADS_BILLING_RECLOSE_WINDOW_DAYS", 35, minimum=1),
             export_dir=env.get("ADS_EXPORT_DIR", "var/exports"),
             event_batch_max=_int(env, "ADS_EVENT_BATCH_MAX", 10_000, minimum=1),
             event_delay_seconds=_int(env, "ADS_EVENT_DELAY_SECONDS", 120, minimum=0),

@@ -13,6 +13,7 @@ from ads.billing.models import (
     LedgerEntry,
 )
 from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.experiments.models import PacingExperiment, PacingExperimentDay
 from ads.ingestion.models import (
     AdGroupDaySpend,
     CampaignDaySpend,
@@ -41,6 +42,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "LedgerEntry",
+    "PacingExperiment",
+    "PacingExperimentDay",
     "PacingShardRun",
     "token_advertisers",
 ]

@@ -3,9 +3,15 @@
 - `ours`: the real app (`create_app`), GraphQL at /graphql.
 - `handwritten`: a plain Starlette JSON endpoint returning the dashboard's data from the
   same database with the same SQL (batched), the same authentication and middleware.
-- `stock`: Ariadne's ASGI GraphQL app out of the box on the same schema and resolvers:
-  no document cache, the cost validator built per request from the variables (as the
-  Ariadne docs show), the same depth rule, the default HTTP handler.
+- `stock` (baseline b): Ariadne's ASGI GraphQL app out of the box (no document cache,
+  the cost validator built per request from the variables as the Ariadne docs show, the
+  same depth rule, the default HTTP handler) on the same SDL with the plain resolvers
+  of bench/graphql_bench_stock.py: one DataLoader per relation, `async def` resolvers
+  awaiting them, no prefetch.
+- `stock_prefetch` (b2): the same stock Ariadne app on OUR schema and resolvers
+  (DataLoaders, connection prefetch, identity-keyed loaders, synchronous resolution of
+  loaded data), so the only differences from `ours` are the document/cost cache, our
+  executor fast path, the JSON encoder and our process setup.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from ariadne.asgi import GraphQL
 from ariadne.validation import cost_validator
+from graphql import GraphQLSchema
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,6 +45,7 @@ from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
 from ads.money import format_micros
+from bench.graphql_bench_stock import StockContext, build_stock_schema
 
 
 def ours() -> Starlette:
@@ -156,11 +164,21 @@ def handwritten() -> Starlette:
 
 
 def stock() -> Starlette:
+    """Baseline (b): stock Ariadne, the same SDL, plain DataLoader resolvers."""
+    return _stock(build_stock_schema(), StockContext)
+
+
+def stock_prefetch() -> Starlette:
+    """Variant (b2): stock Ariadne on our schema and resolvers (prefetch included)."""
+    return _stock(build_schema(), RequestContext)
+
+
+def _stock(schema: GraphQLSchema, context_class: type[RequestContext]) -> Starlette:
     settings = Settings.from_env()
     depth = depth_limit_rule(settings.graphql_max_depth)
 
     async def context_value(request: Request, _data: Any) -> RequestContext:
-        context = RequestContext(request.app.state.sessions, settings)
+        context = context_class(request.app.state.sessions, settings)
         request.scope.setdefault("state", {})["graphql_context"] = context
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
@@ -170,7 +188,7 @@ def stock() -> Starlette:
     def rules(_context: Any, _document: Any, data: dict[str, Any]) -> list[Any]:
         return [depth, cost_validator(settings.graphql_max_cost, variables=data.get("variables"))]
 
-    graphql_app = GraphQL(build_schema(), context_value=context_value, validation_rules=rules)
+    graphql_app = GraphQL(schema, context_value=context_value, validation_rules=rules)
 
     return _app(settings, Route("/graphql", _Closing(graphql_app)))
 

@@ -12,6 +12,8 @@ then measures in the same run:
             INSERT … ON CONFLICT DO NOTHING RETURNING, counter upserts, commit);
   http      POST /v1/events per batch, JSON bodies pre-encoded, one keep-alive
             connection, against uvicorn in a subprocess (real sockets).
+The three run in turn `--rounds` times (tables emptied in between) and the medians of
+the rates and of the per-round ratios are reported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -204,22 +207,39 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="baseline, write and http run in turn this many times; medians are reported "
+        "(on a shared machine, load moves between phases that run minutes apart)",
+    )
     args = parser.parse_args()
     with database(args.database) as url:
         settings = Settings(database_url=url)
         upgrade_to_head(settings)
         ads, token = make_ads(settings)
-        now = datetime.now(UTC)
-        results = {}
-        results["baseline"] = baseline(settings, make_batches(ads, args.events, now), ads)
-        clear(settings)
-        results["write"] = write_path(settings, make_batches(ads, args.events, now))
-        clear(settings)
-        results["http"] = http_path(settings, make_batches(ads, args.events, now), token)
-    base = results["baseline"]
-    print(f"database={args.database} events={args.events} batch={BATCH}")
-    for name, rate in results.items():
-        print(f"{name:9s} {rate:10,.0f} events/s  {rate / base:5.2f}x baseline")
+        rounds: list[dict[str, float]] = []
+        for _ in range(args.rounds):
+            now = datetime.now(UTC)
+            result = {"baseline": baseline(settings, make_batches(ads, args.events, now), ads)}
+            clear(settings)
+            result["write"] = write_path(settings, make_batches(ads, args.events, now))
+            clear(settings)
+            result["http"] = http_path(settings, make_batches(ads, args.events, now), token)
+            clear(settings)
+            rounds.append(result)
+    print(f"database={args.database} events={args.events} batch={BATCH} rounds={args.rounds}")
+    for i, result in enumerate(rounds, 1):
+        line = "  ".join(
+            f"{name} {rate:,.0f}/s ({rate / result['baseline']:.2f}x)"
+            for name, rate in result.items()
+        )
+        print(f"round {i}: {line}")
+    for name in ("baseline", "write", "http"):
+        rate = statistics.median(r[name] for r in rounds)
+        ratio = statistics.median(r[name] / r["baseline"] for r in rounds)
+        print(f"{name:9s} {rate:10,.0f} events/s  {ratio:5.2f}x baseline (medians)")
 
 
 if __name__ == "__main__":

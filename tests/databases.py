@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from ads.config import Settings
@@ -65,10 +65,27 @@ def clear_tables(url: str) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+            with _triggers_suspended(conn):
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
             conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sequence(conn) else None
     engine.dispose()
+
+
+@contextmanager
+def _triggers_suspended(conn: Connection) -> Iterator[None]:
+    """SQLite has no switch to skip triggers (PostgreSQL's TRUNCATE fires no row trigger):
+    drop them and re-create them from their own stored SQL, in the caller's transaction,
+    so no other connection ever sees a table without them (e.g. the ledger's
+    append-only guard, migration 0005)."""
+    triggers = conn.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    ).all()
+    for name, _sql in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _name, sql in triggers:
+        conn.exec_driver_sql(sql)
 
 
 def _has_sequence(conn: object) -> bool:

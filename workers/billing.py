@@ -1,9 +1,10 @@
 """Billing actors: scheduled aggregation and day close, and the finance export job.
 
 All idempotent: aggregation recomputes whole hours from a watermark, day close appends
-only differences, and an export already SUCCEEDED or FAILED is not run again. Each
-actor takes JSON-safe arguments (the scheduler's slot, an export id) and opens its own
-session.
+only differences, and an export is run by the one delivery that claims it (one RUNNING,
+SUCCEEDED or FAILED is left alone). A scheduled re-send picks up exports left PENDING
+(created while no broker or worker ran) or RUNNING on a worker that died. Each actor
+takes JSON-safe arguments (the scheduler's slot, an export id) and opens its own session.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import dramatiq
 from dramatiq.message import Message
 from sqlalchemy.orm import Session, sessionmaker
 
+from ads.billing.export_jobs import RUN_TIME_LIMIT, stuck_exports
 from ads.billing.exports import run_export
 from ads.billing.service import run_aggregation, run_day_close
 from ads.config import Settings
@@ -27,8 +29,10 @@ QUEUE = "billing"
 AGGREGATE = "billing.aggregate"
 CLOSE_DAYS = "billing.close_days"
 EXPORT = "billing.export"
+RESEND_EXPORTS = "billing.resend_exports"
 AGGREGATE_PERIOD_SECONDS = 60
 CLOSE_PERIOD_SECONDS = 300
+RESEND_PERIOD_SECONDS = 60
 
 
 class _Sessions:
@@ -60,7 +64,12 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
         log.info("billing day close", extra={"slot": slot, "days": closed})
 
     def export(export_id: int) -> None:
-        status = run_export(sessions.factory, export_id, export_dir=settings.export_dir)
+        status = run_export(
+            sessions.factory,
+            export_id,
+            export_dir=settings.export_dir,
+            allowance_seconds=settings.billing_late_allowance_seconds,
+        )
         log.info("billing export", extra={"export_id": export_id, "status": status.value})
 
     def billing_actor(name: str, **extra: Any) -> Any:
@@ -68,19 +77,33 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
             broker=broker, actor_name=name, queue_name=QUEUE, max_retries=3, **extra
         )
 
+    # An export of years of ledger may take long; it is idempotent, so retries are safe.
+    time_limit = int(RUN_TIME_LIMIT.total_seconds() * 1000)
+    export_actor = billing_actor(EXPORT, time_limit=time_limit)(export)
+
+    def resend_exports(slot: float) -> None:
+        with sessions.factory() as session:
+            ids = stuck_exports(session, now=utcnow())
+        for export_id in ids:
+            export_actor.send(export_id)
+        if ids:
+            log.info("billing exports re-sent", extra={"slot": slot, "export_ids": ids})
+
     return {
         AGGREGATE: billing_actor(AGGREGATE)(aggregate_hours),
         CLOSE_DAYS: billing_actor(CLOSE_DAYS)(close_days),
-        # An export of years of ledger may take long; it is idempotent, so retries are safe.
-        EXPORT: billing_actor(EXPORT, time_limit=3_600_000)(export),
+        EXPORT: export_actor,
+        RESEND_EXPORTS: billing_actor(RESEND_EXPORTS)(resend_exports),
     }
 
 
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
     aggregate_actor, close_actor = actors[AGGREGATE], actors[CLOSE_DAYS]
+    resend_actor = actors[RESEND_EXPORTS]
     return [
         PeriodicJob(AGGREGATE, AGGREGATE_PERIOD_SECONDS, lambda slot: _send(aggregate_actor, slot)),
         PeriodicJob(CLOSE_DAYS, CLOSE_PERIOD_SECONDS, lambda slot: _send(close_actor, slot)),
+        PeriodicJob(RESEND_EXPORTS, RESEND_PERIOD_SECONDS, lambda slot: _send(resend_actor, slot)),
     ]
 
 

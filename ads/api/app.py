@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,9 +36,14 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             runtime = EmbeddedRuntime(settings)
             runtime.start()
         log.info("started", extra={"env": settings.env.value, "broker": settings.broker_url})
+        # Everything alive now (modules, the schema, the engine) lives as long as the
+        # process: keep it out of the cyclic GC, whose full collections otherwise walk
+        # it again and again under load (≈15% of a large GraphQL request's time).
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             if runtime is not None:
                 runtime.stop()
             await engine.dispose()

@@ -137,9 +137,10 @@ def page_statement(query: Select[Any], model: Any, args: PageArgs) -> Select[Any
 
 
 def pages_statement(
-    query: Select[Any], model: Any, parent: Any, parent_ids: Sequence[int], args: PageArgs
+    query: Select[Any], model: Any, parent: Any, parent_ids: Sequence[int] | Any, args: PageArgs
 ) -> Select[Any]:
-    """One page per parent in one statement: the first size + 1 rows of each partition."""
+    """One page per parent in one statement: the first size + 1 rows of each partition
+    (`parent_ids`: a list or an expanding bound parameter)."""
     order = model.id.desc() if args.last is not None else model.id.asc()
     rank = func.row_number().over(partition_by=parent, order_by=order).label("page_rank")
     ranked = _ranged(query.where(parent.in_(parent_ids)), model, args).add_columns(rank)
@@ -166,8 +167,11 @@ def count_statement(query: Select[Any]) -> Select[Any]:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
-def counts_statement(query: Select[Any], parent: ColumnElement[Any], ids: Sequence[int]) -> Any:
-    """(parent id, count) for every parent that has rows, in one GROUP BY."""
+def counts_statement(
+    query: Select[Any], parent: ColumnElement[Any], ids: Sequence[int] | Any
+) -> Any:
+    """(parent id, count) for every parent that has rows, in one GROUP BY (`ids`: a list
+    or an expanding bound parameter)."""
     return (
         query.where(parent.in_(ids))
         .with_only_columns(parent, func.count(), maintain_column_froms=True)
@@ -207,6 +211,13 @@ class Connection:
         if self._page_future is None:
             self._page_future = asyncio.ensure_future(self._page())
         return self._page_future
+
+    def count_if_loaded(self) -> int | None:
+        """The count when it has been loaded already (None: not yet, or it failed)."""
+        future = self._count_future
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        return future.result()
 
     def count(self) -> asyncio.Future[int]:
         if self._count_future is None:

@@ -63,13 +63,15 @@ class RequestContext:
         self.principal = await self.run_sync(lambda s: authenticate(s, bearer))
         return self.principal
 
-    async def scalars(self, statement: Select[Any]) -> Sequence[Any]:
+    async def scalars(
+        self, statement: Select[Any], params: dict[str, Any] | None = None
+    ) -> Sequence[Any]:
         async with self._lock:
-            return (await self.session.scalars(statement)).all()
+            return (await self.session.scalars(statement, params)).all()
 
-    async def rows(self, statement: Any) -> Sequence[Any]:
+    async def rows(self, statement: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
         async with self._lock:
-            return (await self.session.execute(statement)).all()
+            return (await self.session.execute(statement, params)).all()
 
     async def run_sync(self, fn: Callable[[Session], T]) -> T:
         """Run a synchronous service function on this request's session."""

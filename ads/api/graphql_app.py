@@ -20,10 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ads.api.context import RequestContext
+from ads.api.executor import executor_class
 from ads.api.graphql_errors import ErrorLog, format_error
 from ads.api.graphql_http import (
     JSON,
     BadRequest,
+    FastJSONResponse,
     Params,
     error_response,
     read_params,
@@ -50,6 +52,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         super().__init__()
         self.settings = settings
         self.cache = cache
+        self.executor_class = executor_class(cache.schema)
 
     async def handle_request(self, request: Request) -> Response:
         method = request.method
@@ -138,6 +141,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             context_value=context,
             query_document=document,
             query_validator=_already_validated,
+            execution_context_class=self.executor_class,
             debug=self.debug,
             logger=self.logger,
             error_formatter=self.error_formatter,
@@ -146,7 +150,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             result.pop("data", None)  # variables or operation refused: a request error
         result.setdefault("extensions", {})["cost"] = cost.report()
         status = 200 if media == JSON or "data" in result else 400
-        return JSONResponse(result, status_code=status, media_type=media)
+        return FastJSONResponse(result, status_code=status, media_type=media)
 
     def _request_errors(
         self, errors: tuple[GraphQLError, ...], media: str, cost: Cost | None = None

@@ -13,7 +13,18 @@ import binascii
 
 from graphql import GraphQLError
 
-NODE_TYPES = frozenset({"Advertiser", "Campaign", "AdGroup", "Ad", "ChangeEvent"})
+NODE_TYPES = frozenset(
+    {
+        "Advertiser",
+        "Campaign",
+        "AdGroup",
+        "Ad",
+        "ChangeEvent",
+        "Invoice",
+        "LedgerEntry",
+        "BillingExport",
+    }
+)
 _CURSOR_PREFIX = "c:"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from aiodataloader import DataLoader
@@ -17,23 +18,25 @@ from sqlalchemy import Select
 
 from ads.accounts.models import Advertiser
 from ads.accounts.service import advertisers_query
+from ads.api import statements
 from ads.api.connections import (
     Connection,
     Page,
     PageArgs,
     count_statement,
-    counts_statement,
     page_args,
     page_statement,
-    pages_statement,
     single_page,
     split_pages,
 )
 from ads.audit.models import AuditEntry
 from ads.audit.service import history_query
 from ads.auth.principal import Principal
+from ads.billing.models import BillingExport, Invoice, LedgerEntry
+from ads.billing.queries import exports_query, invoices_query, ledger_query
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
+from ads.pacing.service import PacingView, advertiser_spend_today, campaign_pacing
 
 if TYPE_CHECKING:
     from ads.api.context import RequestContext
@@ -81,6 +84,9 @@ _BY_ID: dict[type, Callable[[Principal], Select[Any]]] = {
     AdGroup: ad_groups_query,
     Ad: ads_query,
     AuditEntry: history_query,
+    Invoice: invoices_query,
+    LedgerEntry: ledger_query,
+    BillingExport: exports_query,
 }
 
 
@@ -92,6 +98,7 @@ class Loaders:
         self._by_id: dict[type, DataLoader[int, Any]] = {}
         self._pages: dict[tuple[Relation, Filters, PageArgs], DataLoader[int, Page]] = {}
         self._counts: dict[tuple[Relation, Filters], DataLoader[int, int]] = {}
+        self._connections: dict[tuple[Any, ...], Connection] = {}
 
     @property
     def advertiser(self) -> DataLoader[int, Any]:
@@ -100,6 +107,32 @@ class Loaders:
     @property
     def campaign(self) -> DataLoader[int, Any]:
         return self.by_id(Campaign)
+
+    @cached_property
+    def pacing(self) -> DataLoader[int, PacingView | None]:
+        """Campaign id -> its pacing as of the last tick (None before the first); one query.
+
+        Only reached from campaigns already read through the scoped queries.
+        """
+
+        async def load(ids: list[int]) -> list[PacingView | None]:
+            found = await self._context.run_sync(lambda s: campaign_pacing(s, ids))
+            return [found.get(pk) for pk in ids]
+
+        return DataLoader(load)
+
+    @cached_property
+    def spend_today(self) -> DataLoader[int, int]:
+        """Advertiser id -> spend on its current local day, in micros; one query.
+
+        Only reached from advertisers already read through the scoped queries.
+        """
+
+        async def load(ids: list[int]) -> list[int]:
+            found = await self._context.run_sync(lambda s: advertiser_spend_today(s, ids))
+            return [found.get(pk, 0) for pk in ids]
+
+        return DataLoader(load)
 
     def get(self, model: type, pk: int) -> Any:
         """The object (synchronously, when already read in this request) or a future of it."""
@@ -126,7 +159,20 @@ class Loaders:
     def connection(
         self, relation: Relation, parent_id: int, args: dict[str, Any], **filters: Any
     ) -> Connection:
-        """A child connection of one parent; its page and count batch with its siblings'."""
+        """A child connection of one parent; its page and count batch with its siblings'.
+
+        One instance per (relation, parent, arguments) in a request, so the prefetch and
+        the resolvers share it and a loaded page or count is read without awaiting.
+        """
+        memo = (relation, parent_id, tuple(args.items()), tuple(filters.items()))
+        found = self._connections.get(memo)
+        if found is None:
+            found = self._connections[memo] = self._connection(relation, parent_id, args, filters)
+        return found
+
+    def _connection(
+        self, relation: Relation, parent_id: int, args: dict[str, Any], filters: dict[str, Any]
+    ) -> Connection:
         paging = page_args(args)
         key = tuple(sorted((k, v) for k, v in filters.items() if v is not None))
         return Connection(
@@ -157,11 +203,9 @@ class Loaders:
         if loader is None:
 
             async def load(parent_ids: list[int]) -> list[Page]:
-                query = relation.query(self._context.viewer, **dict(filters))
-                statement = pages_statement(
-                    query, relation.model, relation.parent, parent_ids, paging
-                )
-                rows = await self._context.scalars(statement)
+                scope = statements.scope_of(self._context.viewer)
+                statement = statements.pages(relation, filters, paging, scope)
+                rows = await self._context.scalars(statement, {statements.IDS: parent_ids})
                 self._context.remember(rows)
                 return split_pages(rows, relation.parent_key, parent_ids, paging)
 
@@ -174,10 +218,9 @@ class Loaders:
         if loader is None:
 
             async def load(parent_ids: list[int]) -> list[int]:
-                query = relation.query(self._context.viewer, **dict(filters))
-                rows = await self._context.rows(
-                    counts_statement(query, relation.parent, parent_ids)
-                )
+                scope = statements.scope_of(self._context.viewer)
+                statement = statements.counts(relation, filters, scope)
+                rows = await self._context.rows(statement, {statements.IDS: parent_ids})
                 counts: dict[int, int] = {int(pid): int(n) for pid, n in rows}
                 return [counts.get(pid, 0) for pid in parent_ids]
 

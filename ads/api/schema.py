@@ -14,7 +14,9 @@ from ads.api.resolvers import (
     billing,
     campaigns,
     connection_types,
+    experiments,
     node,
+    pacing,
     scalars,
 )
 
@@ -38,5 +40,7 @@ def build_schema() -> GraphQLSchema:
         *campaigns.bindables,
         *audit.bindables,
         *billing.bindables,
+        *experiments.bindables,
+        *pacing.bindables,
         convert_names_case=True,
     )

@@ -6,6 +6,13 @@ are billed in calendar order because lifetime budgets and the account limit carr
 A closed day whose aggregated delivery no longer matches its ledger (a late event past
 the allowance) is re-closed, and so is every later closed day, each getting only the
 correcting rows (see `ads.billing.closing`). Running this twice changes nothing.
+
+Each run looks back only `reclose_window_days` before the last due day for days to
+re-close, plus every day after the advertiser's last closed day (so days never closed,
+after an outage of any length, are always billed). An event that arrives later than the
+window is not re-closed automatically: reconciliation lists the day, and finance
+corrects it with an adjustment. Charges before the first day re-billed still count
+(lifetime budgets, spend limit) through one SUM over the ledger.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.time import day_bounds, local_day, zone
 
 SYSTEM_ACTOR = "billing"
+#: How far back, in local days, closed days are checked for late events (Settings).
+#: Ingestion refuses events older than `ads.ingestion.rules.MAX_EVENT_AGE` (7 days), so
+#: 35 covers every late event it accepts, with room for a long aggregation outage.
+RECLOSE_WINDOW_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -39,17 +50,19 @@ class CloseResult:
     closed: tuple[date, ...]
 
 
-def last_due_day(advertiser: Advertiser, watermark: datetime, allowance: timedelta) -> date:
-    """The latest local day whose end plus the allowance is behind the watermark."""
-    tz = zone(advertiser.timezone)
+def last_due_day(timezone: str, watermark: datetime, allowance: timedelta) -> date:
+    """The latest local day of `timezone` whose end plus the allowance is behind the watermark."""
+    tz = zone(timezone)
     candidate = local_day(watermark - allowance, tz)
     while day_bounds(candidate, tz)[1] + allowance > watermark:
         candidate -= timedelta(days=1)
     return candidate
 
 
-def close_due_days(session: Session, *, allowance_seconds: int) -> list[CloseResult]:
-    """Close (or re-close) every due day of every advertiser with delivery."""
+def close_due_days(
+    session: Session, *, allowance_seconds: int, reclose_window_days: int = RECLOSE_WINDOW_DAYS
+) -> list[CloseResult]:
+    """Close every due day of every advertiser with delivery; re-close recent ones."""
     watermark = read_watermark(session)
     ids = session.scalars(select(HourlyDelivery.advertiser_id).distinct()).all()
     results = []
@@ -57,18 +70,36 @@ def close_due_days(session: Session, *, allowance_seconds: int) -> list[CloseRes
         advertiser = session.get(Advertiser, advertiser_id)
         if advertiser is None:
             continue
-        through = last_due_day(advertiser, watermark, timedelta(seconds=allowance_seconds))
-        results.append(close_advertiser(session, advertiser, through=through))
+        allowance = timedelta(seconds=allowance_seconds)
+        through = last_due_day(advertiser.timezone, watermark, allowance)
+        since = _scan_start(session, advertiser.id, through - timedelta(days=reclose_window_days))
+        results.append(close_advertiser(session, advertiser, through=through, since=since))
     return results
 
 
-def close_advertiser(session: Session, advertiser: Advertiser, *, through: date) -> CloseResult:
-    """Bill the advertiser's days up to `through`, from its earliest unclosed or dirty day."""
-    delivered = _delivered(session, advertiser.id, through)
-    posted = _posted(session, advertiser.id, through)
+def _scan_start(session: Session, advertiser_id: int, window_start: date) -> date | None:
+    """The window's first day, or earlier when days after the last closed one predate it."""
+    last_closed = session.scalar(
+        select(func.max(DayClose.day)).where(DayClose.advertiser_id == advertiser_id)
+    )
+    if last_closed is None:
+        return None  # never closed: every day is new
+    return min(window_start, last_closed + timedelta(days=1))
+
+
+def close_advertiser(
+    session: Session, advertiser: Advertiser, *, through: date, since: date | None = None
+) -> CloseResult:
+    """Bill the advertiser's days up to `through`, from its earliest unclosed or dirty day
+    on or after `since` (None: all of its days)."""
+    start = since or date.min
+    delivered = _delivered(session, advertiser.id, start, through)
+    posted = _posted(session, advertiser.id, start, through)
     closed_days = set(
         session.scalars(
-            select(DayClose.day).where(DayClose.advertiser_id == advertiser.id).distinct()
+            select(DayClose.day)
+            .where(DayClose.advertiser_id == advertiser.id, DayClose.day >= start)
+            .distinct()
         )
     )
     dirty = [
@@ -128,12 +159,18 @@ def close_advertiser(session: Session, advertiser: Advertiser, *, through: date)
     return CloseResult(advertiser.id, tuple(closed))
 
 
-def _delivered(session: Session, advertiser_id: int, through: date) -> dict[date, dict[int, int]]:
+def _delivered(
+    session: Session, advertiser_id: int, start: date, through: date
+) -> dict[date, dict[int, int]]:
     rows = session.execute(
         select(
             HourlyDelivery.day, HourlyDelivery.campaign_id, func.sum(HourlyDelivery.spend_micros)
         )
-        .where(HourlyDelivery.advertiser_id == advertiser_id, HourlyDelivery.day <= through)
+        .where(
+            HourlyDelivery.advertiser_id == advertiser_id,
+            HourlyDelivery.day >= start,
+            HourlyDelivery.day <= through,
+        )
         .group_by(HourlyDelivery.day, HourlyDelivery.campaign_id)
     )
     result: dict[date, dict[int, int]] = defaultdict(dict)
@@ -143,7 +180,7 @@ def _delivered(session: Session, advertiser_id: int, through: date) -> dict[date
 
 
 def _posted(
-    session: Session, advertiser_id: int, through: date
+    session: Session, advertiser_id: int, start: date, through: date
 ) -> dict[date, dict[tuple[int, EntryKind], int]]:
     """Net CHARGE and credit sums per day and (campaign, kind), zero sums left out."""
     rows = session.execute(
@@ -155,6 +192,7 @@ def _posted(
         )
         .where(
             LedgerEntry.advertiser_id == advertiser_id,
+            LedgerEntry.day >= start,
             LedgerEntry.day <= through,
             LedgerEntry.kind != EntryKind.ADJUSTMENT,
         )

@@ -35,6 +35,8 @@ class Manifest:
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
     sha256: str = ""
     format: str = "CSV"
+    #: False when the period was still open: a re-run may give other rows.
+    period_closed: bool = True
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.row_count += 1
@@ -94,9 +96,10 @@ def write_export(
     path: Path,
     *,
     progress: Progress | None = None,
+    period_closed: bool = True,
 ) -> Manifest:
     """Stream the rows of `spec` into `path`; return the manifest (also written beside it)."""
-    manifest = Manifest(format=fmt.value)
+    manifest = Manifest(format=fmt.value, period_closed=period_closed)
     digest = hashlib.sha256()
     encoder = _Encoder(fmt)
     path.parent.mkdir(parents=True, exist_ok=True)

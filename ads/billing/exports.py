@@ -3,6 +3,10 @@
 Who may see what, through the one policy: FINANCE and ADMIN export and download any
 advertisers; an ADVERTISER token only exports of advertisers all within its scope (an
 export of anyone else's is "not found", never "forbidden").
+
+Exports of a period that is not closed yet (`ads.billing.period_status`) are refused
+(PERIOD_OPEN) unless asked for explicitly; the manifest then says `period_closed: false`,
+so "a re-run of a closed period gives the same bytes" is a promise every file keeps.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from ads.accounts.models import Advertiser
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.billing.export_files import Manifest, write_export
+from ads.billing.export_jobs import claim
 from ads.billing.export_rows import ExportSpec
 from ads.billing.models import BillingExport
+from ads.billing.period_status import period_closed
+from ads.billing.queries import exports_query
 from ads.billing.status import ExportFormat, ExportStatus, Granularity
 from ads.errors import Invalid, NotFound
 from ads.time import utcnow
@@ -38,6 +45,8 @@ def create_export(
     granularity: Granularity,
     fmt: ExportFormat,
     advertiser_ids: list[int] | None = None,
+    allow_open_period: bool = False,
+    allowance_seconds: int,
 ) -> BillingExport:
     """Record a PENDING job; the caller sends the export actor its id after the commit."""
     if date_to < date_from:
@@ -58,6 +67,8 @@ def create_export(
         advertiser_ids = wanted
     elif scope is not None:
         advertiser_ids = sorted(scope)
+    spec = ExportSpec(date_from, date_to, granularity, advertiser_ids)
+    check_period(session, spec, allow_open=allow_open_period, allowance_seconds=allowance_seconds)
     job = BillingExport(
         status=ExportStatus.PENDING,
         format=fmt,
@@ -72,18 +83,34 @@ def create_export(
     return job
 
 
+def check_period(
+    session: Session, spec: ExportSpec, *, allow_open: bool, allowance_seconds: int
+) -> bool:
+    """Whether the period is closed; PERIOD_OPEN when it is not and that was not asked for."""
+    closed = period_closed(
+        session,
+        advertiser_ids=spec.advertiser_ids,
+        date_from=spec.date_from,
+        date_to=spec.date_to,
+        allowance_seconds=allowance_seconds,
+    )
+    if not closed and not allow_open:
+        raise Invalid(
+            f"the period is not closed yet: days up to {spec.date_to.isoformat()} are not all "
+            "billed for good, so a re-run could give another file; ask for an open period "
+            "explicitly (allowOpenPeriod: true, or --allow-open-period) to export the rows "
+            "as they stand, marked period_closed: false in the manifest",
+            field="to",
+            code="PERIOD_OPEN",
+        )
+    return closed
+
+
 def get_export(session: Session, principal: Principal, export_id: int) -> BillingExport:
-    job = session.get(BillingExport, export_id)
-    if job is None or not can_see(principal, job):
+    job = session.scalars(exports_query(principal).where(BillingExport.id == export_id)).first()
+    if job is None:
         raise NotFound("export not found", field="id")
     return job
-
-
-def can_see(principal: Principal, job: BillingExport) -> bool:
-    scope = policy.advertiser_scope(principal)
-    if scope is None:
-        return True
-    return job.advertiser_ids is not None and set(job.advertiser_ids) <= scope
 
 
 def export_path(export_dir: str, job: BillingExport) -> Path:
@@ -95,24 +122,34 @@ def spec_of(job: BillingExport) -> ExportSpec:
     return ExportSpec(job.date_from, job.date_to, job.granularity, job.advertiser_ids)
 
 
-def run_export(sessions: sessionmaker[Session], export_id: int, *, export_dir: str) -> ExportStatus:
-    """Do one job; a job already finished is left alone (the actor may run twice)."""
+def run_export(
+    sessions: sessionmaker[Session], export_id: int, *, export_dir: str, allowance_seconds: int
+) -> ExportStatus:
+    """Do one job, if this delivery claims it: a job RUNNING elsewhere or finished is
+    left alone (the message may come twice, see `ads.billing.export_jobs`)."""
     with sessions() as session:
+        claimed = claim(session, export_id, now=utcnow())
         job = session.get(BillingExport, export_id)
         if job is None:
             log.warning("export job does not exist", extra={"export_id": export_id})
             return ExportStatus.FAILED
-        if job.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED):
+        if not claimed:
             return job.status
-        job.status, job.started_at = ExportStatus.RUNNING, utcnow()
-        session.commit()
+        # Checked before the rows are read: a period that closes meanwhile is reported
+        # open, never the other way round.
+        closed = check_period(
+            session, spec_of(job), allow_open=True, allowance_seconds=allowance_seconds
+        )
+        session.commit()  # ends the read transaction; objects stay loaded
         path = export_path(export_dir, job)
         try:
             # Its own connection: the long read must not hold the job row's transaction.
             engine = session.get_bind()
             assert isinstance(engine, Engine)
             with engine.connect() as connection:
-                manifest = write_export(connection, spec_of(job), job.format, path)
+                manifest = write_export(
+                    connection, spec_of(job), job.format, path, period_closed=closed
+                )
         except Exception as exc:
             session.rollback()
             _finish(session, job, error=f"{type(exc).__name__}: {exc}"[:1000])

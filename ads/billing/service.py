@@ -23,7 +23,11 @@ def run_aggregation(session: Session, *, now: datetime, settings: Settings) -> A
 def run_day_close(session: Session, *, now: datetime, settings: Settings) -> list[CloseResult]:
     """Close due days, then bring every recent month's invoice up to date (new versions)."""
     allowance = settings.billing_late_allowance_seconds
-    results = close_due_days(session, allowance_seconds=allowance)
+    results = close_due_days(
+        session,
+        allowance_seconds=allowance,
+        reclose_window_days=settings.billing_reclose_window_days,
+    )
     refresh_invoices(
         session, now=now, allowance_seconds=allowance, since=(now - INVOICE_HORIZON).date()
     )

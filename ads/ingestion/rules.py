@@ -2,10 +2,14 @@
 
 Validation is written for the hot path (tens of thousands of events a second): plain
 checks returning a `Rejection`, no exception per good event, no framework imports.
+`check_batch` runs a fast path of exact-type checks for the usual event and hands
+anything else to `parse_event`, which says precisely what is wrong.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -76,10 +80,16 @@ def parse_event(index: int, raw: Any, now: datetime) -> Event | Rejection:
     if not isinstance(raw, dict):
         return Rejection(index, None, "NOT_AN_OBJECT", None, "an event is a JSON object")
     event_id = raw.get("id")
-    if not isinstance(event_id, str) or not event_id or len(event_id) > EVENT_ID_MAX:
-        message = f"id is a non-empty string of at most {EVENT_ID_MAX} characters"
+    if (
+        not isinstance(event_id, str)
+        or not event_id
+        or len(event_id) > EVENT_ID_MAX
+        or "\x00" in event_id  # PostgreSQL text cannot hold NUL
+    ):
+        message = f"id is a non-empty string of at most {EVENT_ID_MAX} characters, without NUL"
         return Rejection(index, None, "INVALID_ID", "id", message)
-    kind = _TYPES.get(raw.get("type"))  # type: ignore[arg-type]
+    kind_name = raw.get("type")
+    kind = _TYPES.get(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
         return Rejection(index, event_id, "INVALID_TYPE", "type", "type is IMPRESSION or CLICK")
     ad_id = _integer(raw.get("adId"))
@@ -105,6 +115,63 @@ def parse_event(index: int, raw: Any, now: datetime) -> Event | Rejection:
         message = f"events older than {MAX_EVENT_AGE.days} days are not accepted"
         return Rejection(index, event_id, "TOO_OLD", "occurredAt", message)
     return Event(index, event_id, kind, ad_id, cost, occurred)
+
+
+@dataclass
+class CheckedBatch:
+    """A batch after validation: each new valid event once (first occurrence wins)."""
+
+    unique: dict[str, Event] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    duplicates: int = 0  # repeats of an id within the batch
+
+
+def check_batch(raw_events: Sequence[Any], now: datetime) -> CheckedBatch:
+    """Validate a batch; the same outcome as `parse_event` on each, at a fraction of its cost.
+
+    The fast path accepts only what `parse_event` accepts (exact JSON types, an ISO time
+    with an offset, in range) and builds the same `Event`; anything it does not accept
+    goes to `parse_event`, which accepts the rest (e.g. amounts as strings) or explains.
+    """
+    out = CheckedBatch()
+    unique, earliest, latest = out.unique, now - MAX_EVENT_AGE, now + CLOCK_SKEW
+    parse_time = datetime.fromisoformat
+    for index, raw in enumerate(raw_events):
+        event: Event | Rejection | None = None
+        if type(raw) is dict:
+            event_id, kind_name = raw.get("id"), raw.get("type")
+            ad_id, cost, at = raw.get("adId"), raw.get("costMicros"), raw.get("occurredAt")
+            if (
+                type(event_id) is str
+                and 0 < len(event_id) <= EVENT_ID_MAX
+                and "\x00" not in event_id
+                and type(kind_name) is str
+                and kind_name in _TYPES
+                and type(ad_id) is int
+                and 0 < ad_id <= _ID_MAX
+                and type(cost) is int
+                and 0 <= cost <= COST_MAX_MICROS
+                and type(at) is str
+                and len(at) <= 40
+            ):
+                try:
+                    occurred: datetime | None = parse_time(at)
+                except ValueError:
+                    occurred = None
+                if occurred is not None and occurred.tzinfo is not None:
+                    if occurred.tzinfo is not UTC:
+                        occurred = occurred.astimezone(UTC)
+                    if earliest <= occurred <= latest:
+                        event = Event(index, event_id, _TYPES[kind_name], ad_id, cost, occurred)
+        if event is None:
+            event = parse_event(index, raw, now)
+        if isinstance(event, Rejection):
+            out.rejected.append(event)
+        elif event.event_id in unique:
+            out.duplicates += 1
+        else:
+            unique[event.event_id] = event
+    return out
 
 
 def unknown_ad(event: Event) -> Rejection:

@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 # One enum per concept across the code base: the campaign model stores these.
-from ads.campaigns.rules import BudgetType, PacingMode
+from ads.campaigns.rules import BillingEvent, BudgetType, PacingMode
 
 __all__ = [
     "BudgetRule",
@@ -16,6 +17,7 @@ __all__ = [
     "PacingMode",
     "flight_days_remaining",
     "lifetime_daily_allowance",
+    "single_charge_micros",
 ]
 
 
@@ -75,8 +77,27 @@ def flight_days_remaining(today: date, last_day: date) -> int:
     return max(0, (last_day - today).days + 1)
 
 
+def single_charge_micros(bid_micros: int, billing_event: BillingEvent) -> int:
+    """The most one billable event of an ad group can cost: the controller's `max_charge`.
+
+    A CPC bid is paid per click, at most the bid; a CPM bid is per thousand impressions,
+    so one impression costs at most bid / 1000, rounded up to a whole micro (what the
+    auction rounds a charge to).
+    """
+    if billing_event is BillingEvent.CLICK:
+        return bid_micros
+    return -(-bid_micros // 1000)
+
+
 def _plus_fraction(budget_micros: int, fraction: float) -> int:
+    numerator, denominator = _decimal_ratio(fraction)
+    return budget_micros + budget_micros * numerator // denominator  # floor, exactly
+
+
+@lru_cache(maxsize=256)
+def _decimal_ratio(fraction: float) -> tuple[int, int]:
     # Read the float as the decimal the person typed (0.29 means 29/100, not
-    # 0.28999...), to the micro, so caps are exact integers.
+    # 0.28999...), to the micro, so caps are exact integers. Cached: a handful of rules,
+    # and the controller asks for every campaign on every tick.
     extra = Fraction(fraction).limit_denominator(1_000_000)
-    return budget_micros + math.floor(budget_micros * extra)
+    return extra.numerator, extra.denominator

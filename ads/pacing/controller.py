@@ -20,6 +20,12 @@ nor compares the curve with stale spend alone: the traffic value per unit thrott
 estimated from reported spend over the rate that was in force when it was bought, and
 spend bought but not reported yet (the refresh horizon's worth) is added to what was
 reported before comparing with the curve, a Smith-predictor style dead-time correction.
+
+The guard plans on expected flow, which is fine for budgets worth thousands of charges
+but not for small ones, where one click can be 5-15% of the day: the campaign stops
+(EXHAUSTED) as soon as the headroom left under the hard cap, after the spend in flight,
+is smaller than the largest single charge it can incur (`TickInput.max_charge_micros`),
+since the next win could then cross the cap by itself.
 """
 
 from __future__ import annotations
@@ -55,7 +61,8 @@ class PacingStatus(StrEnum):
     LIMITED_BY_BUDGET: serving at a throttle below 1: the budget is what limits
         delivery, whether the controller is pacing it to the curve or the overdelivery
         guard is slowing it before the cap.
-    EXHAUSTED: today's budget is spent (or is about to be by spend already in flight);
+    EXHAUSTED: today's budget is spent (or is about to be by spend already in flight,
+        or what is left under the hard cap is less than one charge of the campaign);
         throttle 0 until the next day or a budget increase.
     ENDED: past its schedule end; throttle 0.
     PAUSED: not active (paused or archived); throttle 0. Takes precedence over the
@@ -120,6 +127,9 @@ class TickInput:
     event delay plus the ad server's polling interval: how long spend keeps flowing at a
     rate before the controller can see and correct it. `day_budget_micros` is the daily
     budget, or today's `lifetime_daily_allowance` for a LIFETIME budget.
+    `max_charge_micros` is the largest single charge the campaign (or ad group) can incur:
+    its highest CPC bid, or its highest CPM bid / 1000 (see `budget.single_charge_micros`);
+    0 means unknown, and only the expected-flow guard applies.
     """
 
     now: datetime
@@ -136,6 +146,7 @@ class TickInput:
     active: bool = True
     started: bool = True
     ended: bool = False
+    max_charge_micros: int = 0
 
     def __post_init__(self) -> None:
         if any(t.tzinfo is None for t in (self.now, self.day_start, self.day_end)):
@@ -144,6 +155,8 @@ class TickInput:
             raise ValueError("a day ends after it starts")
         if self.day_budget_micros < 0:
             raise ValueError("a budget is non-negative")
+        if self.max_charge_micros < 0:
+            raise ValueError("max_charge_micros is non-negative")
         if not math.isfinite(self.refresh_horizon_seconds) or self.refresh_horizon_seconds < 0:
             raise ValueError("refresh_horizon_seconds is finite and non-negative")
 
@@ -204,6 +217,8 @@ class PacingController:
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
             throttle = min(planned, self._guard(rate, in_flight, inp))
+            if self._one_charge_overruns(in_flight, inp):
+                throttle = 0.0
             if throttle <= 0:
                 throttle, status = 0.0, PacingStatus.EXHAUSTED
             elif throttle < 1:
@@ -320,6 +335,21 @@ class PacingController:
         if per_unit <= 0:
             return 1.0
         return min(1.0, headroom / per_unit)
+
+    @staticmethod
+    def _one_charge_overruns(in_flight: float, inp: TickInput) -> bool:
+        """Whether the next single charge could cross the hard cap on its own.
+
+        The stop is EXHAUSTED rather than LIMITED_BY_BUDGET: the campaign may not serve
+        at any rate. It lifts by itself only if the spend in flight turns out smaller
+        than estimated (headroom comes back once it is reported), or with a bigger
+        budget or a new day. A bid larger than the whole cap therefore never serves:
+        one win could overdeliver by more than the allowance.
+        """
+        if inp.max_charge_micros <= 0:
+            return False
+        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
+        return cap - inp.spent_today_micros - in_flight < inp.max_charge_micros
 
     @staticmethod
     def _fraction(inp: TickInput, moment: datetime) -> float:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from datetime import date, datetime, timedelta
-from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -53,8 +52,9 @@ def target_spend(budget_micros: int, fraction: float) -> int:
     """
     if not math.isfinite(fraction):
         raise ValueError("fraction must be finite")
-    share = Fraction(min(1.0, max(0.0, fraction)))
-    return math.floor(budget_micros * share)
+    # A float is exactly numerator/denominator: floor(budget * share) in integers.
+    numerator, denominator = min(1.0, max(0.0, float(fraction))).as_integer_ratio()
+    return budget_micros * numerator // denominator
 
 
 @lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ the same rows gives the same rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,7 +16,11 @@ from zoneinfo import ZoneInfo
 
 from ads.accounts.rules import AdvertiserStatus
 from ads.campaigns.rules import BudgetType, CampaignStatus, DeliveryStatus
-from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
+from ads.pacing.budget import (
+    flight_days_remaining,
+    lifetime_daily_allowance,
+    single_charge_micros,
+)
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import PacingController, TickInput, effective_throttle
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
@@ -35,6 +40,11 @@ class ShardDecisions:
     ad_groups: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: How one campaign is paced when a pacing experiment says otherwise than the default:
+#: its arm's controller, and the profile it tracks (None: its own learned profile).
+CampaignPlan = tuple[PacingController, TrafficProfile | None]
+
+
 @dataclass(frozen=True)
 class DayRefresh:
     """What is recomputed once per local day: LIFETIME spend before today, traffic shape."""
@@ -50,20 +60,29 @@ def published(rate: float) -> float:
 class ShardDecider:
     """Decides every campaign (and capped ad group) of a shard for one tick slot."""
 
-    def __init__(self, controller: PacingController, *, tick_at: datetime, horizon: float):
+    def __init__(
+        self,
+        controller: PacingController,
+        *,
+        tick_at: datetime,
+        horizon: float,
+        plans: Mapping[int, CampaignPlan] | None = None,
+    ):
         self.controller = controller
         self.tick_at = tick_at
         self.horizon = horizon
-        self._bounds: dict[tuple[str, date], tuple[datetime, datetime]] = {}
+        #: Campaign id -> its experiment arm's plan (ads.experiments); others: the default.
+        self.plans = plans or {}
+        self._today: dict[str, tuple[ZoneInfo, date, datetime, datetime]] = {}
 
     def today(self, tz_name: str) -> tuple[ZoneInfo, date, datetime, datetime]:
-        tz = zone(tz_name)
-        day = local_day(self.tick_at, tz)
-        key = (tz_name, day)
-        if key not in self._bounds:
-            self._bounds[key] = day_bounds(day, tz)
-        start, end = self._bounds[key]
-        return tz, day, start, end
+        """The zone, local day and the day's UTC bounds at the tick (once per zone)."""
+        found = self._today.get(tz_name)
+        if found is None:
+            tz = zone(tz_name)
+            day = local_day(self.tick_at, tz)
+            found = self._today[tz_name] = (tz, day, *day_bounds(day, tz))
+        return found
 
     def decide(self, inputs: ShardInputs, refresh: DayRefresh) -> ShardDecisions:
         out = ShardDecisions()
@@ -80,6 +99,8 @@ class ShardDecider:
         before = refresh.spent_before_today.get(row.id, row.spent_before_today_micros or 0)
         profile_weights = refresh.profiles.get(row.id, row.profile)
         profile = DEFAULT_DIURNAL if profile_weights is None else TrafficProfile(profile_weights)
+        controller, fixed_profile = self.plans.get(row.id, (self.controller, None))
+        profile = fixed_profile or profile
         active = (
             row.campaign_status is CampaignStatus.ACTIVE
             and row.advertiser_status is AdvertiserStatus.ACTIVE
@@ -96,7 +117,8 @@ class ShardDecider:
             "ended": row.end_at is not None and self.tick_at >= row.end_at,
         }
         budget = self._day_budget(row, today, before, tz)
-        decision = self.controller.tick(
+        serving = [g for g in inputs.ad_groups.get(row.id, []) if g.status is DeliveryStatus.ACTIVE]
+        decision = controller.tick(
             _state(row.controller_state),
             TickInput(
                 day_budget_micros=budget,
@@ -104,6 +126,7 @@ class ShardDecider:
                 spend_since_last_tick_micros=_since(new_day, spent, row.spent_today_micros),
                 rule=rule_for(row.budget_type),
                 active=active,
+                max_charge_micros=max(map(_max_charge, serving), default=0),
                 **common,
             ),
         )
@@ -112,7 +135,9 @@ class ShardDecider:
         for group in inputs.ad_groups.get(row.id, []):
             rate = throttle if group.status is DeliveryStatus.ACTIVE else 0.0
             if group.budget_cap_micros is not None:
-                rate = self._ad_group(group, inputs, today, throttle, active, common, out)
+                rate = self._ad_group(
+                    group, inputs, today, throttle, active, common, out, controller
+                )
             groups[str(group.id)] = rate
         publish = (decision.status, throttle, groups)
         changed = row.version is None or publish != (
@@ -150,13 +175,14 @@ class ShardDecider:
         campaign_active: bool,
         common: dict[str, Any],
         out: ShardDecisions,
+        controller: PacingController,
     ) -> float:
         """Pace an ad group's own daily cap; return the rate the ad server applies."""
         stored = inputs.ad_group_states.get(group.id)
         spent = inputs.ad_group_spend.get((group.id, today), 0)
         new_day = stored is None or stored.day != today
         previous = None if stored is None else stored.spent_today_micros
-        decision = self.controller.tick(
+        decision = controller.tick(
             None if stored is None else _state(stored.controller_state),
             TickInput(
                 day_budget_micros=group.budget_cap_micros,
@@ -164,6 +190,7 @@ class ShardDecider:
                 spend_since_last_tick_micros=_since(new_day, spent, previous),
                 rule=rule_for(BudgetType.DAILY),
                 active=campaign_active and group.status is DeliveryStatus.ACTIVE,
+                max_charge_micros=_max_charge(group),
                 **common,
             ),
         )
@@ -193,6 +220,11 @@ class ShardDecider:
         first_day = max(today, local_day(row.start_at, tz))
         days = flight_days_remaining(first_day, last_day)
         return lifetime_daily_allowance(row.budget_micros, before, days)
+
+
+def _max_charge(group: Any) -> int:
+    """The largest single charge of one of the shard's ad group rows."""
+    return single_charge_micros(group.bid_micros, group.billing_event)
 
 
 def _state(data: dict[str, Any] | None) -> ControllerState | None:

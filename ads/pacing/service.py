@@ -21,11 +21,13 @@ from ads.accounts.models import Advertiser
 from ads.campaigns.models import Campaign
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
+from ads.experiments.service import experiment_plans, record_ticks
 from ads.ingestion.models import CampaignDaySpend
 from ads.ingestion.service import dialect_insert
 from ads.pacing.budget import BudgetRule
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
+from ads.pacing.decision_store import upsert_rows
 from ads.pacing.decisions import DayRefresh, ShardDecider, ShardDecisions
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.profile import TrafficProfile
@@ -66,9 +68,15 @@ def recompute_shard(
     lag = max(0.0, (utcnow() - tick_at).total_seconds())
     inputs = load_shard(session, shard=shard, shards=shards, tick_at=tick_at)
     controller = PacingController(ControllerConfig(tick_seconds=settings.pacing_tick_seconds))
-    decider = ShardDecider(controller, tick_at=tick_at, horizon=settings.refresh_horizon_seconds)
+    # A running pacing experiment paces each campaign with its arm's strategy.
+    ids = [row.id for row in inputs.campaigns]
+    arms = experiment_plans(session, ids, at=tick_at, tick_seconds=settings.pacing_tick_seconds)
+    decider = ShardDecider(
+        controller, tick_at=tick_at, horizon=settings.refresh_horizon_seconds, plans=arms.plans
+    )
     decisions = decider.decide(inputs, _day_refresh(session, inputs, decider))
     _write(session, decisions)
+    record_ticks(session, arms, decisions.campaigns)
     duration = time.perf_counter() - started
     _upsert(
         session,
@@ -116,8 +124,8 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
 
 
 def _write(session: Session, decisions: ShardDecisions) -> None:
-    _upsert(session, CAMPAIGN_PACING, ["campaign_id"], decisions.campaigns)
-    _upsert(session, AD_GROUP_PACING, ["ad_group_id"], decisions.ad_groups)
+    upsert_rows(session, CAMPAIGN_PACING, "campaign_id", decisions.campaigns)
+    upsert_rows(session, AD_GROUP_PACING, "ad_group_id", decisions.ad_groups)
 
 
 def _upsert(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select
+import orjson
+from sqlalchemy import Row, Text, TypeDecorator, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
@@ -56,11 +57,11 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
             CampaignPacing.day.label("pacing_day"),
             CampaignPacing.status.label("pacing_status"),
             CampaignPacing.throttle,
-            CampaignPacing.ad_group_throttles,
+            _json(CampaignPacing.ad_group_throttles),
             CampaignPacing.spent_today_micros,
             CampaignPacing.spent_before_today_micros,
-            CampaignPacing.profile,
-            CampaignPacing.controller_state,
+            _json(CampaignPacing.profile),
+            _json(CampaignPacing.controller_state),
             CampaignPacing.version,
             CampaignPacing.computed_at,
         )
@@ -82,7 +83,15 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
     ).all()
     ad_groups: dict[int, list[Row[Any]]] = {}
     for row in conn.execute(
-        select(AdGroup.id, AdGroup.campaign_id, AdGroup.status, AdGroup.budget_cap_micros)
+        select(
+            AdGroup.id,
+            AdGroup.campaign_id,
+            AdGroup.status,
+            AdGroup.budget_cap_micros,
+            # The largest single charge, for the controller's one-charge guard.
+            AdGroup.bid_micros,
+            AdGroup.billing_event,
+        )
         .where(AdGroup.campaign_id % shards == shard)
         .where(AdGroup.status != DeliveryStatus.ARCHIVED)
         .order_by(AdGroup.id)
@@ -95,7 +104,7 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
                 AdGroupPacing.ad_group_id,
                 AdGroupPacing.day,
                 AdGroupPacing.spent_today_micros,
-                AdGroupPacing.controller_state,
+                _json(AdGroupPacing.controller_state),
             ).where(AdGroupPacing.campaign_id % shards == shard)
         )
     }
@@ -119,6 +128,22 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
         )
     }
     return ShardInputs(campaigns, ad_groups, states, campaign_spend, ad_group_spend)
+
+
+class _JSONText(TypeDecorator[Any]):
+    """A JSON column read as its text and decoded with orjson: the tick reads three per
+    campaign (controller state, profile, ad-group rates), 100,000 campaigns a minute."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else orjson.loads(value)
+
+
+def _json(column: Any) -> Any:
+    """Read `column` through `_JSONText`, under its own name."""
+    return type_coerce(cast(column, Text), _JSONText()).label(column.key)
 
 
 def spend_by_day(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 _FORMAT = 1
@@ -30,11 +31,14 @@ class ControllerState:
     recent_throttles: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        rates = (self.throttle, *self.recent_throttles)
-        if any(not 0.0 <= r <= 1.0 for r in rates):
+        # Plain comparisons, no generators: a tick builds a few states per campaign.
+        # Every check is false for NaN, so NaN is refused like any value out of range.
+        if not 0.0 <= self.throttle <= 1.0:
             raise ValueError("throttle rates lie in [0, 1]")
-        sums = (self.spend_sum_micros, self.exposure_sum_seconds)
-        if any(not math.isfinite(a) or a < 0 for a in sums):
+        for rate in self.recent_throttles:
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError("throttle rates lie in [0, 1]")
+        if not (0.0 <= self.spend_sum_micros < _INF and 0.0 <= self.exposure_sum_seconds < _INF):
             raise ValueError("spend and exposure sums are finite and non-negative")
         if self.last_tick is not None and self.last_tick.tzinfo is None:
             raise ValueError("last_tick must be timezone-aware")
@@ -62,7 +66,7 @@ class ControllerState:
             "throttle": self.throttle,
             "spend_sum_micros": self.spend_sum_micros,
             "exposure_sum_seconds": self.exposure_sum_seconds,
-            "last_tick": None if self.last_tick is None else self.last_tick.isoformat(),
+            "last_tick": None if self.last_tick is None else _isoformat(self.last_tick),
             "recent_throttles": list(self.recent_throttles),
         }
 
@@ -76,6 +80,17 @@ class ControllerState:
             throttle=float(data["throttle"]),
             spend_sum_micros=float(data.get("spend_sum_micros", 0.0)),
             exposure_sum_seconds=float(data.get("exposure_sum_seconds", 0.0)),
-            last_tick=None if last_tick is None else datetime.fromisoformat(last_tick),
-            recent_throttles=tuple(float(r) for r in data.get("recent_throttles", ())),
+            last_tick=None if last_tick is None else _from_isoformat(last_tick),
+            recent_throttles=tuple(map(float, data.get("recent_throttles", ()))),
         )
+
+
+# A shard's states share their last tick (the previous slot): parse and format it once.
+_from_isoformat = lru_cache(maxsize=64)(datetime.fromisoformat)
+_utc_isoformat = lru_cache(maxsize=64)(datetime.isoformat)
+_INF = math.inf
+
+
+def _isoformat(moment: datetime) -> str:
+    # Equal instants in other zones hash alike but print differently: cache UTC only.
+    return _utc_isoformat(moment) if moment.tzinfo is UTC else moment.isoformat()

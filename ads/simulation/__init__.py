@@ -5,6 +5,8 @@ Pure core (no database): `scenario` (the TOML file and its defaults), `populatio
 `auction` (second price, CPM and CPC), `strategies` and `mystique` (pacing strategies
 behind one interface), `market` (the minute-by-minute loop on a simulated clock),
 `metrics` (utilization, overdelivery, pacing error...). `report` writes the table, JSON,
-PNG and HTML. The loop talks to pacing through `pacing_backend.PacingBackend`, so a
-backend over the real ingestion and pacing services can replace the in-memory one.
+PNG and HTML. The loop talks to pacing through `pacing_backend.PacingBackend`:
+in memory, or `real_stack.RealStack`, the real campaign, ingestion and pacing services
+on a database, billed at the end by `real_billing` (and running a pacing experiment
+through `ads.experiments` when asked); `runner` picks the backend per strategy.
 """

@@ -6,10 +6,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ads.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
 from ads.simulation.market import Progress
 from ads.simulation.report import table, write_outputs
-from ads.simulation.runner import STRATEGY_NAMES, simulate
+from ads.simulation.runner import STRATEGY_NAMES, RealStackOptions, simulate
 from ads.simulation.scenario import load_scenario
 
 
@@ -20,11 +21,26 @@ def run_simulation(
     out: Path,
     strategies: Sequence[str] = STRATEGY_NAMES,
     days: int | None = None,
+    warmup_days: int | None = None,
+    backend: str = "real",
+    database_url: str | None = None,
+    experiment: str | None = None,
+    allocation: float = 0.5,
 ) -> int:
     """Simulate, print the summary and the done-when lines; exit code 0 even on FAIL lines.
 
-    A FAIL is a finding about a strategy, not an error of the command.
+    A FAIL is a finding about a strategy, not an error of the command. `backend` "real"
+    runs the `production` strategy on the real services over `database_url` (default: a
+    new SQLite file under `out`); "memory" runs every strategy in memory. `experiment`
+    (a candidate PacingStrategy) runs the real-stack production run as a pacing
+    experiment: DEFAULT against it, `allocation` of the campaigns in the candidate arm.
     """
+    if backend not in ("real", "memory"):
+        raise ValueError("backend is 'real' or 'memory'")
+    arms = None if experiment is None else (PacingStrategy(experiment.upper()), allocation)
+    if arms is not None and backend != "real":
+        raise ValueError("a pacing experiment runs on the real backend (--backend real)")
+    real = RealStackOptions(out, database_url, experiment=arms) if backend == "real" else None
     loaded = load_scenario(scenario)
     bars: list[ProgressBar] = []
 
@@ -39,7 +55,10 @@ def run_simulation(
 
         return report
 
-    result = simulate(loaded, seed=seed, strategies=strategies, days=days, progress=progress)
+    result = simulate(
+        loaded, seed=seed, strategies=strategies, days=days, warmup_days=warmup_days,
+        real=real, progress=progress,
+    )  # fmt: skip
     if bars:
         bars[-1].finish()
     print(table(result))

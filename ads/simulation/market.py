@@ -3,7 +3,8 @@
 Each simulated minute, in order: events that have reached ingestion by now are handed
 to the pacing backend; on a tick minute the backend publishes throttles; on a poll
 minute the ad server picks up the latest published throttles; then the minute's
-opportunities are auctioned with the throttles the ad server holds.
+opportunities are auctioned with the throttles the ad server holds. Events still in
+transit when the last minute ends are handed over after it, so billing sees them all.
 """
 
 from __future__ import annotations
@@ -169,6 +170,9 @@ def run_market(
                 slot[2] += cost
         if progress is not None and (m % 60 == 59 or m == total - 1):
             progress(m + 1, total)
+    # Events still on their way at the end arrive after it: billing must see them all.
+    for due in sorted(pending):
+        backend.ingest(start + due * MINUTE, [_event(k, v) for k, v in pending[due].items()])
     for (key, day), cd in run.days.items():
         cd.budget_micros = backend.day_budget(key, day)
     return run

@@ -1,7 +1,8 @@
 """The pacing side of the simulated market: spend counters fed by late events, a strategy per tick.
 
-`InMemoryPacing` is what the pure simulator runs; a backend over the real ingestion and
-pacing services (not written yet) would implement the same `PacingBackend` interface.
+`InMemoryPacing` is what the pure simulator runs; `ads.simulation.real_stack.RealStack`
+implements the same `PacingBackend` interface over the real ingestion, pacing and
+billing services on a database.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
+from ads.pacing.budget import (
+    flight_days_remaining,
+    lifetime_daily_allowance,
+    single_charge_micros,
+)
 from ads.simulation.book import SimCampaign
 from ads.simulation.strategies import Observation, Strategy
 
@@ -60,6 +65,11 @@ class InMemoryPacing:
         self.reported: dict[tuple[int, int], int] = defaultdict(int)
         self.since_last: dict[int, int] = defaultdict(int)
         self.budgets: dict[tuple[int, int], int] = {}
+        self.max_charge = {
+            c.key: max((single_charge_micros(g.bid_micros, g.billing) for g in c.ad_groups),
+                       default=0)
+            for c in book
+        }  # fmt: skip
 
     def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None:
         for event in events:
@@ -101,6 +111,7 @@ class InMemoryPacing:
                 reported_since_last_tick_micros=self.since_last.pop(key, 0),
                 refresh_horizon_seconds=self.horizon,
                 usd_per_unit=campaign.usd_per_unit,
+                max_charge_micros=self.max_charge[key],
             )
             rate = self.strategy.throttle(key, obs)
             # The budget stop every ad platform has, whatever the pacing strategy.

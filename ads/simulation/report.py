@@ -6,9 +6,12 @@ import base64
 import html
 import io
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ads.experiments.rules import Estimate
+from ads.experiments.service import ArmMetrics
 from ads.simulation.runner import SimulationResult
 
 COLUMNS = (
@@ -42,10 +45,53 @@ def table(result: SimulationResult) -> str:
         f"enough traffic to fill their budget (no-pacing run); scenario "
         f"{result.scenario.name!r}, seed {result.seed}, {result.scenario.days} day(s)"
     )
+    lines.extend(_notes(result))
     if result.checks:
         lines.append("\nDone-when checks for the production controller:")
         lines.extend(check.line() for check in result.checks)
     return "\n".join(lines)
+
+
+def _notes(result: SimulationResult) -> list[str]:
+    """Warm-up days left out, and which strategies ran on the real stack and were billed."""
+    notes = []
+    if result.warmup_days:
+        notes.append(
+            f"metrics leave out the first {result.warmup_days} warm-up day(s): the production "
+            "pacer learns each campaign's hourly traffic shape from its own history"
+        )
+    for name, billed in result.billing.items():
+        verdict = "balanced" if billed.balanced else f"{billed.differences} DIFFERENCES"
+        notes.append(
+            f"{name}: {result.backends[name]}; revenue = the billed ledger "
+            f"({billed.days_closed} advertiser-days closed, reconciliation {verdict} over "
+            f"{billed.rows_reconciled} campaign-days)"
+        )
+    for name, billed in result.billing.items():
+        if billed.arms:
+            notes.append(f"{name}: pacing experiment, arms as the service reports them:")
+            notes.extend(f"  {arm_line(a)}" for a in billed.arms)
+            notes.append(f"{name}: the same arms measured by the simulator:")
+            notes.extend(f"  {arm_line(a)}" for a in result.arms.get(name, []))
+    memory = [name for name, kind in result.backends.items() if kind == "memory"]
+    if result.billing and memory:
+        notes.append(f"in-memory pacing backend: {', '.join(memory)}")
+    return notes
+
+
+def arm_line(arm: ArmMetrics) -> str:
+    """One arm: campaigns, then each metric's mean and 95% interval."""
+
+    def ci(e: Estimate) -> str:
+        if e.low is None or e.high is None:
+            return f"{e.mean:.2%}"
+        return f"{e.mean:.2%} [{e.low:.2%}, {e.high:.2%}]"
+
+    return (
+        f"{arm.arm.value:<9} {arm.strategy.value:<14} {arm.campaigns:>3} campaigns  "
+        f"err {ci(arm.pacing_error)}  util {ci(arm.utilization)}  "
+        f"over {ci(arm.overdelivery)}"
+    )
 
 
 def metrics_json(result: SimulationResult) -> dict[str, Any]:
@@ -54,6 +100,19 @@ def metrics_json(result: SimulationResult) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "seed": result.seed,
         "days": result.scenario.days,
+        "warmup_days": result.warmup_days,
+        "backends": result.backends,
+        "billing": {
+            name: {
+                "days_closed": b.days_closed,
+                "rows_reconciled": b.rows_reconciled,
+                "differences": b.differences,
+                "charged_micros": {f"{k[0]}:{k[1]}": v for k, v in sorted(b.charged.items())},
+                "experiment_arms": [asdict(a) for a in b.arms],
+                "experiment_arms_simulated": [asdict(a) for a in result.arms.get(name, [])],
+            }
+            for name, b in result.billing.items()
+        },
         "summaries": {name: s.as_dict() for name, s in result.summaries.items()},
         "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in result.checks],
         "campaigns": [

@@ -1,14 +1,23 @@
-"""Run one scenario under several pacing strategies and measure each (pure, no database)."""
+"""Run one scenario under several pacing strategies and measure each.
+
+Every strategy runs on the in-memory pacing backend, except those named in
+`RealStackOptions.strategies` (by default `production`, when options are given), which
+run on the real services over a database (`ads.simulation.real_stack`) and are billed
+at the end (`ads.simulation.real_billing`): their revenue is the ledger's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
+from ads.experiments.rules import Arm, PacingStrategy, arm_for
+from ads.experiments.service import ArmMetrics, arm_summary
 from ads.simulation.book import SimCampaign, build_book, rule_for
 from ads.simulation.checks import Check, done_when
-from ads.simulation.market import MarketRun, Progress, run_market
+from ads.simulation.market import MINUTE, MarketRun, Progress, run_market
 from ads.simulation.metrics import (
     DayMetrics,
     Summary,
@@ -20,6 +29,8 @@ from ads.simulation.mystique import Mystique
 from ads.simulation.pacing_backend import InMemoryPacing, PacingBackend
 from ads.simulation.population import all_campaigns, usd_rates
 from ads.simulation.profiles import learned_profile
+from ads.simulation.real_billing import BilledRun, close_books
+from ads.simulation.real_stack import RealStack, fresh_sqlite_url
 from ads.simulation.scenario import Scenario
 from ads.simulation.strategies import EvenSpread, NoPacing, Production, Strategy
 from ads.simulation.traffic import region_traffic
@@ -65,9 +76,31 @@ def in_memory_backend(name: str, scenario: Scenario, book: list[SimCampaign]) ->
     )
 
 
+@dataclass(frozen=True)
+class RealStackOptions:
+    """Which strategies run on the real stack, and on which database.
+
+    `database_url` None: a new SQLite file `<out>/<strategy>.db` per strategy. A URL
+    given must point at an empty database (it is migrated; existing campaigns refuse it).
+    """
+
+    out: Path
+    database_url: str | None = None
+    strategies: frozenset[str] = frozenset({"production"})
+    #: A pacing experiment to run (candidate strategy, allocation) against DEFAULT.
+    experiment: tuple[PacingStrategy, float] | None = None
+
+    def url_for(self, name: str) -> str:
+        return self.database_url or fresh_sqlite_url(self.out, name)
+
+
 @dataclass
 class SimulationResult:
-    """Everything a report needs: the market, each strategy's replay, metrics and checks."""
+    """Everything a report needs: the market, each strategy's replay, metrics and checks.
+
+    `days` and `summaries` leave out the first `warmup_days` days; `billing` holds the
+    ledger of each strategy that ran on the real stack.
+    """
 
     scenario: Scenario
     seed: int
@@ -77,6 +110,11 @@ class SimulationResult:
     summaries: dict[str, Summary]
     curves: dict[tuple[int, int], list[float]]
     checks: list[Check]
+    warmup_days: int = 0
+    billing: dict[str, BilledRun] = field(default_factory=dict)
+    backends: dict[str, str] = field(default_factory=dict)
+    #: Per strategy run with a pacing experiment: its arms from the simulator's metrics.
+    arms: dict[str, list[ArmMetrics]] = field(default_factory=dict)
 
 
 def simulate(
@@ -85,41 +123,114 @@ def simulate(
     seed: int | None = None,
     strategies: Sequence[str] = STRATEGY_NAMES,
     days: int | None = None,
+    warmup_days: int | None = None,
     backend: BackendFactory = in_memory_backend,
+    real: RealStackOptions | None = None,
     progress: Callable[[str], Progress] | None = None,
 ) -> SimulationResult:
     """Replay the scenario once per strategy with the same traffic; no-pacing always runs.
 
     The no-pacing replay is the reference that says which campaign-days have enough
-    traffic to fill their budget.
+    traffic to fill their budget. `days` and `warmup_days` override the scenario's.
     """
     for name in strategies:
         if name not in STRATEGY_NAMES:
             raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGY_NAMES)}")
     if days is not None:
-        scenario = replace(scenario, days=days)
+        scenario = replace(scenario, days=days, warmup_days=min(scenario.warmup_days, days - 1))
+    if warmup_days is not None:
+        scenario = replace(scenario, warmup_days=warmup_days)
     seed = scenario.seed if seed is None else seed
     book = build_book(scenario, all_campaigns(scenario), usd_rates(scenario), scenario.days)
     order = [REFERENCE, *(s for s in strategies if s != REFERENCE)]
     runs: dict[str, MarketRun] = {}
+    billing: dict[str, BilledRun] = {}
+    backends: dict[str, str] = {}
+    real_ids: dict[str, tuple[BilledRun, dict[int, int]]] = {}
     for name in order:
-        runs[name] = run_market(
-            scenario,
-            book,
-            backend(name, scenario, book),
-            seed=seed,
-            progress=None if progress is None else progress(name),
+        on_real = real is not None and name in real.strategies
+        chosen = (
+            RealStack(scenario, book, database_url=real.url_for(name), experiment=real.experiment)
+            if real is not None and on_real
+            else backend(name, scenario, book)
         )
+        try:
+            runs[name] = run_market(
+                scenario,
+                book,
+                chosen,
+                seed=seed,
+                progress=None if progress is None else progress(name),
+            )
+            if isinstance(chosen, RealStack):
+                end = runs[name].start + runs[name].minutes * MINUTE
+                billing[name] = close_books(chosen, end)
+                real_ids[name] = (billing[name], dict(chosen.campaign_ids))
+                backends[name] = f"real stack ({chosen.settings.database_url})"
+            else:
+                backends[name] = "memory"
+        finally:
+            if isinstance(chosen, RealStack):
+                chosen.close()
     regions = region_traffic(scenario.traffic, _midnight(scenario))
-    enough = enough_traffic_days(runs[REFERENCE])
+    measured = scenario.warmup_days
+    enough = {k for k in enough_traffic_days(runs[REFERENCE]) if k[1] >= measured}
     curves: dict[tuple[int, int], list[float]] = {}
-    per_day = {
-        name: all_day_metrics(book, run, regions, enough, curves) for name, run in runs.items()
-    }
+    per_day: dict[str, list[DayMetrics]] = {}
+    for name, run in runs.items():
+        metrics = [
+            d for d in all_day_metrics(book, run, regions, enough, curves) if d.day >= measured
+        ]
+        if name in billing:
+            metrics = billed_revenue(book, metrics, billing[name])
+        per_day[name] = metrics
     summaries = {name: summarize(name, per_day[name]) for name in order}
+    arms = {
+        name: simulated_arms(per_day[name], billed, real.experiment, ids)
+        for name, (billed, ids) in real_ids.items()
+        if real is not None and real.experiment is not None and billed.assignment is not None
+    }
     return SimulationResult(
-        scenario, seed, book, runs, per_day, summaries, curves, done_when(summaries)
-    )
+        scenario, seed, book, runs, per_day, summaries, curves, done_when(summaries),
+        measured, billing, backends, arms,
+    )  # fmt: skip
+
+
+def simulated_arms(
+    days: list[DayMetrics],
+    billed: BilledRun,
+    experiment: tuple[PacingStrategy, float],
+    campaign_ids: dict[int, int],
+) -> list[ArmMetrics]:
+    """The experiment's arms measured by the simulator (true spend against the true curve),
+    each campaign assigned by the same hash as production's, with the same intervals."""
+    assert billed.assignment is not None
+    salt, allocation = billed.assignment
+    strategies = {Arm.CONTROL: PacingStrategy.DEFAULT, Arm.CANDIDATE: experiment[0]}
+    per_arm: dict[Arm, dict[int, list[tuple[float, float, float]]]] = {a: {} for a in Arm}
+    for d in days:
+        cid = campaign_ids.get(d.campaign)
+        if cid is None:
+            continue
+        arm = arm_for(cid, salt=salt, allocation=allocation)
+        figures = (d.pacing_error_mean, d.utilization, d.overdelivery)
+        per_arm[arm].setdefault(cid, []).append(figures)
+    return [arm_summary(a, strategies[a], per_arm[a]) for a in (Arm.CONTROL, Arm.CANDIDATE)]
+
+
+def billed_revenue(
+    book: list[SimCampaign], metrics: list[DayMetrics], billed: BilledRun
+) -> list[DayMetrics]:
+    """The campaign-days with their revenue taken from the ledger's CHARGE rows."""
+    return [
+        replace(
+            d,
+            revenue_usd=billed.charged.get((d.campaign, d.day), 0)
+            * book[d.campaign].usd_per_unit
+            / 1e6,
+        )
+        for d in metrics
+    ]
 
 
 def _midnight(scenario: Scenario) -> datetime:

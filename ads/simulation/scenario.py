@@ -172,12 +172,20 @@ class CampaignSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class Scenario:
-    """The whole market. `campaigns` are listed by hand; `population` adds random ones."""
+    """The whole market. `campaigns` are listed by hand; `population` adds random ones.
+
+    `warmup_days`: the first days run but are left out of the metrics. The production
+    pacing service learns each campaign's hourly traffic shape from its own delivery
+    history (`ads.pacing.shard_inputs.hourly_traffic`), so its first day in a new market
+    runs on the default diurnal shape, as a brand-new campaign in production does;
+    measuring from the second day measures the pacer in its steady state.
+    """
 
     name: str = "unnamed"
     description: str = ""
     start: date = date(2026, 6, 10)
     days: int = 1
+    warmup_days: int = 0
     seed: int = 1
     usd_per_unit: dict[str, float] = field(default_factory=lambda: {"USD": 1.0})
     delivered_overdelivery_fraction: float = 0.01
@@ -190,6 +198,8 @@ class Scenario:
     def __post_init__(self) -> None:
         if self.days < 1:
             raise ValueError("a scenario runs at least one day")
+        if not 0 <= self.warmup_days < self.days:
+            raise ValueError("warmup_days lies in [0, days): some day must be measured")
         if self.delays.tick_seconds % 60 or self.delays.poll_seconds % 60:
             raise ValueError("tick and poll periods are whole minutes")
         if self.traffic.opportunities_per_day < 0 or not self.traffic.regions:

@@ -32,6 +32,8 @@ class Observation:
     reported_since_last_tick_micros: int
     refresh_horizon_seconds: float
     usd_per_unit: float = 1.0
+    #: The campaign's largest single charge (`ads.pacing.budget.single_charge_micros`).
+    max_charge_micros: int = 0
 
     @property
     def day_fraction(self) -> float:
@@ -75,8 +77,9 @@ class Production:
     """Our production controller, `ads.pacing.controller.PacingController`, as the service runs it.
 
     STANDARD mode, the default diurnal profile (or `profiles[key]`, for the diagnostic
-    with learned profiles), the scenario's overdelivery allowance, and the refresh horizon
-    (event delay + poll period) the deployment configures.
+    with learned profiles), the scenario's overdelivery allowance, the refresh horizon
+    (event delay + poll period) the deployment configures, and the campaign's largest
+    single charge, as the pacing service passes them.
     """
 
     rule: BudgetRule = field(default_factory=BudgetRule)
@@ -103,6 +106,7 @@ class Production:
                 profile=self.profiles.get(key, DEFAULT_DIURNAL),
                 rule=self.rule,
                 refresh_horizon_seconds=obs.refresh_horizon_seconds,
+                max_charge_micros=obs.max_charge_micros,
             ),
         )
         self.states[key] = decision.state

@@ -94,7 +94,7 @@ def test_export_through_the_api_with_authorization(
     own = token(session, Role.ADVERTISER, usd.advertiser_id)
     other = token(session, Role.ADVERTISER, jpy.advertiser_id)
     with TestClient(create_app(app_settings)) as client:
-        period = {"from": "2026-11-01", "to": "2026-11-30"}
+        period = {"from": "2026-11-01", "to": "2026-11-18"}
         made = gql(client, finance, CREATE, input=period)["createBillingExport"]
         assert made["userErrors"] == []
         export_id = made["billingExport"]["id"]
@@ -137,7 +137,7 @@ def test_cli_export_is_byte_identical_and_reconcile_balances(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("ADS_DATABASE_URL", settings.database_url)
-    args = ["export", "billing", "--from", "2026-11-01", "--to", "2026-11-30"]
+    args = ["export", "billing", "--from", "2026-11-01", "--to", "2026-11-18"]
     assert cli.main([*args, "--out", str(tmp_path / "a.csv")]) == 0
     assert cli.main([*args, "--out", str(tmp_path / "b.csv"), "--granularity", "DAY"]) == 0
     first, second = (tmp_path / "a.csv").read_bytes(), (tmp_path / "b.csv").read_bytes()
@@ -153,3 +153,54 @@ def test_cli_export_is_byte_identical_and_reconcile_balances(
     month = tmp_path / "m.csv"
     assert cli.main([*args, "--out", str(month), "--granularity", "MONTH"]) == 0
     assert month.read_text().splitlines()[1].split(",")[3] == "2026-11-01"
+    assert manifest["period_closed"] is True
+
+
+def test_cli_refuses_an_open_period_unless_asked(
+    billed: tuple[Account, Account],
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ADS_DATABASE_URL", settings.database_url)
+    out = tmp_path / "open.csv"
+    args = ["export", "billing", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
+    assert cli.main(args) == 1
+    assert "not closed yet" in capsys.readouterr().err
+    assert not out.exists()
+    assert cli.main([*args, "--allow-open-period"]) == 0
+    manifest = json.loads((tmp_path / "open.csv.manifest.json").read_text())
+    assert (manifest["period_closed"], manifest["row_count"]) == (False, 9)
+
+
+def test_an_open_period_is_refused_unless_asked_and_then_marked_open(
+    session: Session,
+    billed: tuple[Account, Account],
+    app_settings: Settings,
+    worker: StubBroker,
+) -> None:
+    finance = token(session, Role.FINANCE)
+    usd, _ = billed
+    with TestClient(create_app(app_settings)) as client:
+        period = {"from": "2026-11-01", "to": "2026-11-30"}
+        refused = gql(client, finance, CREATE, input=period)["createBillingExport"]
+        assert refused["billingExport"] is None
+        [error] = refused["userErrors"]
+        assert (error["code"], error["field"]) == ("PERIOD_OPEN", ["input", "to"])
+        assert "allowOpenPeriod" in error["message"]
+        # One advertiser's days are closed through the 18th in its timezone: still open.
+        own = {
+            **period,
+            "to": "2026-11-19",
+            "advertiserIds": [global_id("Advertiser", usd.advertiser_id)],
+        }
+        assert gql(client, finance, CREATE, input=own)["createBillingExport"]["userErrors"]
+        made = gql(client, finance, CREATE, input={**period, "allowOpenPeriod": True})
+        export_id = made["createBillingExport"]["billingExport"]["id"]
+        worker.join(billing_actors.QUEUE)
+        shown = gql(client, finance, SHOW, id=export_id)["billingExport"]
+        assert shown["status"] == "SUCCEEDED", shown
+    number = shown["downloadPath"].rsplit("/", 1)[1]
+    manifest = Path(app_settings.export_dir) / f"billing-export-{number}.csv.manifest.json"
+    assert json.loads(manifest.read_text())["period_closed"] is False

@@ -25,9 +25,10 @@ ADJUST = """mutation($input: CreateBillingAdjustmentInput!) {
 READ = """query($id: ID!) { advertiser(id: $id) { ... on Advertiser {
   stats(from: "2026-11-09", to: "2026-11-12") { period impressions delivered { amountMicros }
     billable { amountMicros } overdelivery { amountMicros } closed }
-  invoices { version status total { amount } roundingResidue { amountMicros }
-    lines { description amount { amount } exact { amountMicros } } }
-  ledger(from: "2026-11-01", to: "2026-11-30") { kind amount { amountMicros } } } } }"""
+  invoices(first: 10) { nodes { version status total { amount } roundingResidue { amountMicros }
+    lines { description amount { amount } exact { amountMicros } } } }
+  ledger(first: 10, from: "2026-11-01", to: "2026-11-30") {
+    totalCount nodes { kind amount { amountMicros } } } } } }"""
 RECONCILE = """{ reconciliation(from: "2026-11-01", to: "2026-11-30") {
   balanced rowsChecked differences { day differences } } }"""
 
@@ -67,10 +68,10 @@ def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
     assert made["userErrors"] == []
     assert made["ledgerEntry"]["amount"] == {"amountMicros": "-1000000", "currency": "JPY"}
     audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "LedgerEntry"))
-    assert [a.after["reason"] for a in audit] == ["goodwill credit"]
+    assert [(a.after or {}).get("reason") for a in audit] == ["goodwill credit"]
 
     data: Any = gql(client, advertiser_token, READ, id=adv_id)["advertiser"]
-    [latest] = data["invoices"]
+    [latest] = data["invoices"]["nodes"]
     assert (latest["version"], latest["status"], latest["total"]["amount"]) == (3, "ISSUED", "2.00")
     assert [line["amount"]["amount"] for line in latest["lines"]] == ["2.00", "1.00", "-1.00"]
     assert latest["lines"][-1]["description"] == "Account adjustments"
@@ -78,7 +79,7 @@ def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
     assert day["delivered"]["amountMicros"] == "2999999"
     assert day["billable"]["amountMicros"] == "2999999"
     assert day["closed"] is True
-    assert len(data["ledger"]) == 3
+    assert len(data["ledger"]["nodes"]) == data["ledger"]["totalCount"] == 3
     other = make_account(session, timezone="UTC")
     outsider = token(session, Role.ADVERTISER, other.advertiser_id)
     assert gql(client, outsider, READ, id=adv_id)["advertiser"] is None

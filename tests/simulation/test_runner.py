@@ -58,3 +58,17 @@ def test_no_pacing_never_serves_past_the_reported_budget_by_much() -> None:
     for d in result.days["no_pacing"]:
         # Spend in flight when the budget stop lands is the only overshoot.
         assert d.utilization < 3
+
+
+def test_warmup_days_are_left_out_of_the_metrics() -> None:
+    scenario = parse_scenario({**TINY, "days": 2, "warmup_days": 1})
+    result = simulate(scenario, seed=2, strategies=["production"])
+    assert result.warmup_days == 1
+    assert {d.day for d in result.days["production"]} == {1}
+    assert result.summaries["production"].campaign_days == 6
+    assert "warm-up" in table(result)
+
+
+def test_warmup_must_leave_a_measured_day() -> None:
+    with pytest.raises(ValueError, match="warmup_days"):
+        parse_scenario({**TINY, "days": 2, "warmup_days": 2})

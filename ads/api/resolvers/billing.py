@@ -1,4 +1,4 @@
-"""Billing: stats, invoices, ledger, exports, adjustments and reconciliation."""
+"""Billing: stats, invoices, ledger, adjustments and reconciliation (exports: billing_exports)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,30 @@ from typing import Any
 
 from ariadne import EnumType, MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
+from ads.api.connections import Connection
 from ads.api.ids import global_id
+from ads.api.loaders import Relation
 from ads.api.money import Money
+from ads.api.resolvers import billing_exports
+from ads.api.resolvers.connection_types import (
+    resolve_edges,
+    resolve_nodes,
+    resolve_page_info,
+    resolve_total_count,
+)
+from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate, node_pk
-from ads.auth import policy
 from ads.billing.adjustments import create_adjustment
 from ads.billing.closing import EntryKind
-from ads.billing.exports import create_export, get_export
-from ads.billing.models import BillingExport, Invoice, InvoiceLine, LedgerEntry
+from ads.billing.models import Invoice, InvoiceLine, LedgerEntry
+from ads.billing.queries import invoices_query, ledger_query
 from ads.billing.reconciliation import reconcile
 from ads.billing.stats import StatsPoint, stats
-from ads.billing.status import ExportFormat, ExportStatus, Granularity, InvoiceStatus
+from ads.billing.status import Granularity, InvoiceStatus
 from ads.campaigns.models import Campaign
-from ads.errors import DomainError
 from ads.time import utcnow
 
 query = QueryType()
@@ -34,18 +41,27 @@ stats_point = ObjectType("StatsPoint")
 ledger_entry = ObjectType("LedgerEntry")
 invoice = ObjectType("Invoice")
 invoice_line = ObjectType("InvoiceLine")
-billing_export = ObjectType("BillingExport")
 reconciliation_row = ObjectType("ReconciliationRow")
 reconciliation = ObjectType("Reconciliation")
 enums = [
     EnumType("BillingGranularity", Granularity),
     EnumType("LedgerEntryKind", EntryKind),
     EnumType("InvoiceStatus", InvoiceStatus),
-    EnumType("BillingExportStatus", ExportStatus),
-    EnumType("BillingExportFormat", ExportFormat),
 ]
-LEDGER_PAGE_MAX = 500
-INVOICES_MAX = 24
+LEDGER = Relation("ledger", LedgerEntry, LedgerEntry.advertiser_id, ledger_query)
+INVOICES = Relation("invoices", Invoice, Invoice.advertiser_id, invoices_query)
+bind_ids("LedgerEntry", ledger_entry)
+bind_ids("Invoice", invoice)
+
+
+def connection_type(name: str) -> ObjectType:
+    """An `XxxConnection` type, resolved like the core ones (ads.api.resolvers.connection_types)."""
+    obj = ObjectType(name)
+    obj.set_field("edges", resolve_edges)
+    obj.set_field("nodes", resolve_nodes)
+    obj.set_field("pageInfo", resolve_page_info)
+    obj.set_field("totalCount", resolve_total_count)
+    return obj
 
 
 class _Stats:
@@ -108,22 +124,10 @@ for _name, _attr in (
 
 
 @advertiser.field("invoices")
-async def resolve_invoices(
-    obj: Advertiser, info: GraphQLResolveInfo, *, all_versions: bool = False
-) -> list[Invoice]:
-    policy.require_read_advertiser(info.context.viewer, obj.id, what="advertiser")
-    found = await info.context.scalars(
-        select(Invoice)
-        .where(Invoice.advertiser_id == obj.id)
-        .order_by(Invoice.month.desc(), Invoice.version.desc())
-        .options(selectinload(Invoice.lines))
-    )
-    if not all_versions:
-        latest: dict[date, Invoice] = {}
-        for item in found:
-            latest.setdefault(item.month, item)
-        found = list(latest.values())
-    return list(found)[: INVOICES_MAX * (1 if not all_versions else 10)]
+def resolve_invoices(
+    obj: Advertiser, info: GraphQLResolveInfo, *, all_versions: bool = False, **args: Any
+) -> Connection:
+    return info.context.loaders.connection(INVOICES, obj.id, args, latest_only=not all_versions)
 
 
 def _money_field(obj_type: ObjectType, field: str, attr: str) -> None:
@@ -160,106 +164,16 @@ invoice_line.set_field("amount", lambda obj, _info: Money(obj[0].amount_micros, 
 
 
 @advertiser.field("ledger")
-async def resolve_ledger(
-    obj: Advertiser,
-    info: GraphQLResolveInfo,
-    *,
-    to: date,
-    first: int = LEDGER_PAGE_MAX,
-    **rest: Any,
-) -> list[LedgerEntry]:
-    policy.require_read_advertiser(info.context.viewer, obj.id, what="advertiser")
-    start = rest.get("from_", rest.get("from"))
-    return list(
-        await info.context.scalars(
-            select(LedgerEntry)
-            .where(
-                LedgerEntry.advertiser_id == obj.id, LedgerEntry.day >= start, LedgerEntry.day <= to
-            )
-            .order_by(LedgerEntry.id)
-            .limit(max(0, min(first, LEDGER_PAGE_MAX)))
-        )
-    )
+def resolve_ledger(
+    obj: Advertiser, info: GraphQLResolveInfo, *, to: date | None = None, **args: Any
+) -> Connection:
+    start = args.get("from_", args.get("from"))
+    return info.context.loaders.connection(LEDGER, obj.id, args, date_from=start, date_to=to)
 
 
 @ledger_entry.field("campaignId")
 def resolve_entry_campaign(obj: LedgerEntry, _info: GraphQLResolveInfo) -> str | None:
     return None if obj.campaign_id is None else global_id("Campaign", obj.campaign_id)
-
-
-@billing_export.field("from")
-def resolve_export_from(obj: BillingExport, _info: GraphQLResolveInfo) -> date:
-    return obj.date_from
-
-
-@billing_export.field("to")
-def resolve_export_to(obj: BillingExport, _info: GraphQLResolveInfo) -> date:
-    return obj.date_to
-
-
-@billing_export.field("totals")
-def resolve_export_totals(obj: BillingExport, _info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    return [
-        {
-            "currency": currency,
-            "charges": Money(t["charges_micros"], currency),
-            "overdelivery_credits": Money(t["overdelivery_credits_micros"], currency),
-            "adjustments": Money(t["adjustments_micros"], currency),
-        }
-        for currency, t in sorted((obj.totals or {}).items())
-    ]
-
-
-# convert_names_case would look for `sha_256`.
-billing_export.set_field("sha256", lambda obj, _info: obj.sha256)
-
-
-@billing_export.field("downloadPath")
-def resolve_download(obj: BillingExport, _info: GraphQLResolveInfo) -> str | None:
-    return f"/v1/exports/{obj.id}" if obj.status is ExportStatus.SUCCEEDED else None
-
-
-@query.field("billingExport")
-async def resolve_billing_export(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
-    if not id.isdigit():
-        return None
-    viewer = info.context.viewer
-    try:
-        return await info.context.run_sync(lambda s: get_export(s, viewer, int(id)))
-    except DomainError:
-        return None
-
-
-@mutation.field("createBillingExport")
-async def resolve_create_export(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
-    viewer = info.context.viewer
-
-    def use_case() -> Any:
-        ids = input.get("advertiser_ids")
-        pks = (
-            None
-            if ids is None
-            else [
-                node_pk({"advertiser_ids": value}, "advertiser_ids", "Advertiser") for value in ids
-            ]
-        )
-        return lambda s: create_export(
-            s,
-            viewer,
-            date_from=input["from"] if "from" in input else input["from_"],
-            date_to=input["to"],
-            granularity=input["granularity"],
-            fmt=input["format"],
-            advertiser_ids=pks,
-        )
-
-    payload = await mutate(info, input, "billing_export", use_case)
-    job = payload["billing_export"]
-    if job is not None:
-        from workers.billing import enqueue_export
-
-        enqueue_export(info.context.settings, job.id)
-    return payload
 
 
 @mutation.field("createBillingAdjustment")
@@ -333,8 +247,10 @@ bindables = [
     ledger_entry,
     invoice,
     invoice_line,
-    billing_export,
     reconciliation_row,
     reconciliation,
+    connection_type("LedgerEntryConnection"),
+    connection_type("InvoiceConnection"),
     *enums,
+    *billing_exports.bindables,
 ]

@@ -19,6 +19,7 @@ from graphql import (
 )
 
 from ads.api.connections import Connection
+from ads.api.executor import fast_leaf
 from ads.api.prefetch import node_selections, prefetch
 
 CONNECTION_TYPES = (
@@ -67,6 +68,7 @@ def resolve_page_info(connection: Connection, info: GraphQLResolveInfo) -> Any:
     return _from_page(connection, info, "page_info")
 
 
+@fast_leaf(lambda connection: connection.count_if_loaded())
 def resolve_total_count(connection: Connection, _info: GraphQLResolveInfo) -> Any:
     count = connection.count()
     return count.result() if count.done() else count

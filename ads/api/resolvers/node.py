@@ -10,10 +10,12 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from ads.accounts.models import Advertiser
 from ads.accounts.service import advertisers_query
 from ads.api.connections import Connection
+from ads.api.executor import fast_leaf
 from ads.api.ids import InvalidId, global_id, parse_global_id
 from ads.audit.models import AuditEntry
 from ads.auth import policy
 from ads.auth.roles import Role
+from ads.billing.models import BillingExport, Invoice, LedgerEntry
 from ads.campaigns.models import Ad, AdGroup, Campaign
 
 MODELS: dict[str, type] = {
@@ -22,6 +24,9 @@ MODELS: dict[str, type] = {
     "AdGroup": AdGroup,
     "Ad": Ad,
     "ChangeEvent": AuditEntry,
+    "Invoice": Invoice,
+    "LedgerEntry": LedgerEntry,
+    "BillingExport": BillingExport,
 }
 TYPE_NAMES = {model: name for name, model in MODELS.items()}
 MAX_NODES = 100
@@ -68,8 +73,10 @@ async def resolve_nodes(_: Any, info: GraphQLResolveInfo, *, ids: list[str]) -> 
 def bind_ids(type_name: str, obj: ObjectType) -> None:
     """`id` of a node type: its opaque global ID."""
 
-    def resolve_id(entity: Any, _info: GraphQLResolveInfo) -> str:
+    def resolve_id(entity: Any, _info: GraphQLResolveInfo | None) -> str:
         return global_id(type_name, entity.id)
+
+    fast_leaf(lambda entity: resolve_id(entity, None))(resolve_id)
 
     obj.set_field("id", resolve_id)
 

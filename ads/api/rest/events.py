@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -29,8 +29,8 @@ async def post_events(request: Request) -> JSONResponse:
         events: list[Any] = _ndjson(body)
     elif media_type == "application/json":
         try:
-            decoded = json.loads(body)
-        except ValueError as exc:
+            decoded = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
             return error_response(400, "MALFORMED_JSON", f"the body is not JSON: {exc}")
         if not isinstance(decoded, list):
             return error_response(400, "NOT_AN_ARRAY", "the body is a JSON array of events")
@@ -54,8 +54,8 @@ def _ndjson(body: bytes) -> list[Any]:
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
-        except ValueError as exc:
+            events.append(orjson.loads(line))
+        except orjson.JSONDecodeError as exc:
             events.append(Malformed(f"this line is not JSON: {exc}"))
     return events
 

@@ -2,6 +2,7 @@
 
 FINANCE and ADMIN tokens download any export; an ADVERTISER token only exports of its
 own advertisers (others are 404, as if they did not exist); SERVICE tokens never.
+`{id}` is the export's number (as in `downloadPath`) or its GraphQL global ID.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from ads.api.ids import InvalidId, expect_id
 from ads.api.rest.service_auth import domain_error_response, error_response
 from ads.auth.policy import require_graphql
 from ads.auth.service import authenticate
@@ -22,17 +24,18 @@ MEDIA_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.JSONL: 
 
 
 async def get_export_file(request: Request) -> Response:
-    raw_id = request.path_params["export_id"]
+    export_id = _export_number(request.path_params["export_id"])
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     try:
-        if not raw_id.isdigit():
-            raise NotFound("export not found", field="id")
         async with request.app.state.sessions() as session:
 
             def load(s: Session) -> BillingExport:
                 bearer = scheme.lower() == "bearer" and token.strip()
                 principal = authenticate(s, token.strip()) if bearer else None
-                return get_export(s, require_graphql(principal), int(raw_id))
+                principal = require_graphql(principal)
+                if export_id is None:
+                    raise NotFound("export not found", field="id")
+                return get_export(s, principal, export_id)
 
             job = await session.run_sync(load)
     except NotFound as exc:
@@ -50,6 +53,15 @@ async def get_export_file(request: Request) -> Response:
         filename=path.name,
         headers={"X-Checksum-SHA256": job.sha256 or "", "X-Row-Count": str(job.row_count)},
     )
+
+
+def _export_number(raw: str) -> int | None:
+    if raw.isdigit() and raw.isascii():
+        return int(raw)
+    try:
+        return expect_id(raw, "BillingExport")
+    except InvalidId:
+        return None
 
 
 def _not_ready(job: BillingExport) -> JSONResponse:

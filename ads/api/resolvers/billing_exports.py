@@ -1,0 +1,99 @@
+"""Finance exports: the `BillingExport` node, `billingExport(id:)` and `createBillingExport`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ariadne import EnumType, MutationType, ObjectType, QueryType
+from graphql import GraphQLResolveInfo
+
+from ads.api.money import Money
+from ads.api.resolvers.node import bind_ids, load_node
+from ads.api.resolvers.payloads import mutate, node_pk
+from ads.billing.exports import create_export
+from ads.billing.models import BillingExport
+from ads.billing.status import ExportFormat, ExportStatus
+
+query = QueryType()
+mutation = MutationType()
+billing_export = ObjectType("BillingExport")
+bind_ids("BillingExport", billing_export)
+enums = [
+    EnumType("BillingExportStatus", ExportStatus),
+    EnumType("BillingExportFormat", ExportFormat),
+]
+
+
+@billing_export.field("from")
+def resolve_export_from(obj: BillingExport, _info: GraphQLResolveInfo) -> date:
+    return obj.date_from
+
+
+@billing_export.field("to")
+def resolve_export_to(obj: BillingExport, _info: GraphQLResolveInfo) -> date:
+    return obj.date_to
+
+
+@billing_export.field("totals")
+def resolve_export_totals(obj: BillingExport, _info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    return [
+        {
+            "currency": currency,
+            "charges": Money(t["charges_micros"], currency),
+            "overdelivery_credits": Money(t["overdelivery_credits_micros"], currency),
+            "adjustments": Money(t["adjustments_micros"], currency),
+        }
+        for currency, t in sorted((obj.totals or {}).items())
+    ]
+
+
+# convert_names_case would look for `sha_256`.
+billing_export.set_field("sha256", lambda obj, _info: obj.sha256)
+
+
+@billing_export.field("downloadPath")
+def resolve_download(obj: BillingExport, _info: GraphQLResolveInfo) -> str | None:
+    return f"/v1/exports/{obj.id}" if obj.status is ExportStatus.SUCCEEDED else None
+
+
+@query.field("billingExport")
+def resolve_billing_export(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
+    return load_node(info, id, "BillingExport")
+
+
+@mutation.field("createBillingExport")
+async def resolve_create_export(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
+    viewer, settings = info.context.viewer, info.context.settings
+
+    def use_case() -> Any:
+        ids = input.get("advertiser_ids")
+        pks = (
+            None
+            if ids is None
+            else [
+                node_pk({"advertiser_ids": value}, "advertiser_ids", "Advertiser") for value in ids
+            ]
+        )
+        return lambda s: create_export(
+            s,
+            viewer,
+            date_from=input["from"] if "from" in input else input["from_"],
+            date_to=input["to"],
+            granularity=input["granularity"],
+            fmt=input["format"],
+            advertiser_ids=pks,
+            allow_open_period=bool(input.get("allow_open_period")),
+            allowance_seconds=settings.billing_late_allowance_seconds,
+        )
+
+    payload = await mutate(info, input, "billing_export", use_case)
+    job = payload["billing_export"]
+    if job is not None:
+        from workers.billing import enqueue_export
+
+        enqueue_export(settings, job.id)
+    return payload
+
+
+bindables = [query, mutation, billing_export, *enums]

@@ -1,0 +1,92 @@
+"""Pacing experiments: the `pacingExperiments` roots, their arms' metrics, create and stop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import EnumType, MutationType, ObjectType, QueryType
+from graphql import GraphQLResolveInfo
+from sqlalchemy.orm import Session
+
+from ads.api.resolvers.payloads import mutate
+from ads.errors import Invalid, NotFound
+from ads.experiments.models import PacingExperiment
+from ads.experiments.rules import Arm, ExperimentStatus, PacingStrategy
+from ads.experiments.service import (
+    ArmMetrics,
+    arm_metrics,
+    create_experiment,
+    get_experiment,
+    list_experiments,
+    stop_experiment,
+)
+
+query = QueryType()
+mutation = MutationType()
+experiment = ObjectType("PacingExperiment")
+enums = [
+    EnumType("PacingStrategy", PacingStrategy),
+    EnumType("PacingExperimentStatus", ExperimentStatus),
+    EnumType("PacingExperimentArm", Arm),
+]
+
+
+def _pk(value: Any) -> int:
+    text = str(value)
+    if not text.isascii() or not text.isdigit():
+        raise Invalid("not a pacing experiment number", field="id", code="INVALID_ID")
+    return int(text)
+
+
+@query.field("pacingExperiments")
+async def resolve_experiments(_: Any, info: GraphQLResolveInfo) -> list[PacingExperiment]:
+    viewer = info.context.viewer
+    return await info.context.run_sync(lambda s: list_experiments(s, viewer))
+
+
+@query.field("pacingExperiment")
+async def resolve_experiment(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
+    viewer = info.context.viewer
+    try:
+        pk = _pk(id)
+        return await info.context.run_sync(lambda s: get_experiment(s, viewer, pk))
+    except (NotFound, Invalid):
+        return None
+
+
+@experiment.field("arms")
+async def resolve_arms(obj: PacingExperiment, info: GraphQLResolveInfo) -> list[ArmMetrics]:
+    viewer, pk = info.context.viewer, obj.id
+    return await info.context.run_sync(lambda s: arm_metrics(s, viewer, pk))
+
+
+@mutation.field("createPacingExperiment")
+async def resolve_create(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
+    viewer = info.context.viewer
+
+    def use_case() -> Any:
+        def run(s: Session) -> PacingExperiment:
+            return create_experiment(
+                s, viewer, name=input["name"],
+                control_strategy=input.get("control_strategy") or PacingStrategy.DEFAULT,
+                candidate_strategy=input["candidate_strategy"], allocation=input["allocation"],
+                start_at=input["start_at"], end_at=input.get("end_at"),
+            )  # fmt: skip
+
+        return run
+
+    return await mutate(info, input, "pacing_experiment", use_case)
+
+
+@mutation.field("stopPacingExperiment")
+async def resolve_stop(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
+    viewer = info.context.viewer
+
+    def use_case() -> Any:
+        pk = _pk(input["id"])
+        return lambda s: stop_experiment(s, viewer, pk)
+
+    return await mutate(info, input, "pacing_experiment", use_case)
+
+
+bindables = [query, mutation, experiment, *enums]

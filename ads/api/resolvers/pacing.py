@@ -1,0 +1,84 @@
+"""Pacing in the admin API: `Campaign.pacing` and `Advertiser.spendToday`.
+
+Both hang off objects the caller was already authorized to read (a campaign or an
+advertiser comes only from the scoped queries), so they need no check of their own;
+both batch through per-request DataLoaders, one query per field however many parents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import EnumType, ObjectType
+from graphql import GraphQLResolveInfo
+
+from ads.accounts.models import Advertiser
+from ads.api.money import Money
+from ads.campaigns.models import Campaign
+from ads.pacing.budget_rules import describe
+from ads.pacing.controller import PacingStatus
+from ads.pacing.service import PacingView
+
+campaign = ObjectType("Campaign")
+advertiser = ObjectType("Advertiser")
+campaign_pacing = ObjectType("CampaignPacing")
+status_enum = EnumType("PacingStatus", PacingStatus)
+
+
+class _Pacing:
+    """A campaign's PacingView with the advertiser its amounts are in."""
+
+    __slots__ = ("advertiser_id", "view")
+
+    def __init__(self, view: PacingView, advertiser_id: int) -> None:
+        self.view, self.advertiser_id = view, advertiser_id
+
+
+@campaign.field("pacing")
+async def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing | None:
+    view = await info.context.loaders.pacing.load(obj.id)
+    return None if view is None else _Pacing(view, obj.advertiser_id)
+
+
+@advertiser.field("spendToday")
+async def resolve_spend_today(obj: Advertiser, info: GraphQLResolveInfo) -> Money:
+    micros = await info.context.loaders.spend_today.load(obj.id)
+    return Money(micros, obj.currency)
+
+
+def _money(attribute: str) -> Any:
+    def resolve(obj: _Pacing, info: GraphQLResolveInfo) -> Any:
+        return info.context.money(getattr(obj.view, attribute), obj.advertiser_id)
+
+    return resolve
+
+
+def _plain(attribute: str) -> Any:
+    def resolve(obj: _Pacing, _info: GraphQLResolveInfo) -> Any:
+        return getattr(obj.view, attribute)
+
+    return resolve
+
+
+for _field, _attribute in {
+    "dayBudget": "day_budget_micros",
+    "spentToday": "spent_today_micros",
+    "targetSoFar": "target_spend_micros",
+    "remainingBudget": "remaining_micros",
+}.items():
+    campaign_pacing.set_field(_field, _money(_attribute))
+for _field, _attribute in {
+    "status": "status",
+    "throttleRate": "throttle",
+    "day": "day",
+    "updatedAt": "updated_at",
+}.items():
+    campaign_pacing.set_field(_field, _plain(_attribute))
+
+
+@campaign_pacing.field("budgetRule")
+def resolve_budget_rule(obj: _Pacing, _info: GraphQLResolveInfo) -> str:
+    return describe(obj.view.rule)
+
+
+bindables = [campaign, advertiser, campaign_pacing, status_enum]

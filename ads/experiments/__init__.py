@@ -1,0 +1,1 @@
+"""Pacing experiments: A/B tests of pacing strategies over campaigns."""

@@ -1,0 +1,100 @@
+"""Exports left PENDING (no worker then) are re-sent by a periodic job, and run once."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import dramatiq
+import pytest
+from dramatiq import Worker
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy.orm import Session
+
+from ads.auth.principal import CLI_PRINCIPAL
+from ads.billing.export_jobs import claim
+from ads.billing.exports import create_export
+from ads.billing.models import BillingExport
+from ads.billing.status import ExportFormat, ExportStatus, Granularity
+from ads.config import Settings
+from ads.time import utcnow
+from workers import billing
+
+Actors = dict[str, dramatiq.Actor[Any, Any]]
+
+
+@pytest.fixture
+def runtime(settings: Settings, tmp_path: Path) -> Iterator[tuple[StubBroker, Actors, Settings]]:
+    settings = dataclasses.replace(settings, export_dir=str(tmp_path / "exports"))
+    stub = StubBroker()
+    stub.emit_after("process_boot")
+    actors = billing.declare(stub, settings)
+    worker = Worker(stub, worker_timeout=50)
+    worker.start()
+    yield stub, actors, settings
+    worker.stop()
+    stub.close()
+
+
+def export_job(session: Session, *, age: timedelta, status: ExportStatus) -> BillingExport:
+    """A job as the API leaves it when no broker took its message."""
+    job = create_export(
+        session,
+        CLI_PRINCIPAL,
+        date_from=date(2026, 11, 1),
+        date_to=date(2026, 11, 30),
+        granularity=Granularity.DAY,
+        fmt=ExportFormat.CSV,
+        allow_open_period=True,
+        allowance_seconds=3600,
+    )
+    job.created_at = utcnow() - age
+    job.status = status
+    job.started_at = None if status is ExportStatus.PENDING else utcnow() - age
+    session.commit()
+    return job
+
+
+def test_a_stuck_pending_export_is_resent_once_and_others_are_left_alone(
+    session: Session, runtime: tuple[StubBroker, Actors, Settings]
+) -> None:
+    stub, actors, settings = runtime
+    stuck = export_job(session, age=timedelta(minutes=5), status=ExportStatus.PENDING)
+    fresh = export_job(session, age=timedelta(seconds=5), status=ExportStatus.PENDING)
+    running = export_job(session, age=timedelta(minutes=5), status=ExportStatus.RUNNING)
+    jobs = {job.name: job for job in billing.periodic(actors, settings)}
+    for _ in range(2):  # the same slot delivered twice
+        jobs[billing.RESEND_EXPORTS].send(60.0)
+        stub.join(billing.QUEUE)
+    session.expire_all()
+    assert stuck.status is ExportStatus.SUCCEEDED, stuck.error
+    assert stuck.row_count == 0
+    first_finish = stuck.finished_at
+    assert (fresh.status, running.status) == (ExportStatus.PENDING, ExportStatus.RUNNING)
+    # A late duplicate of the job's own message finds it done and changes nothing.
+    actors[billing.EXPORT].send(stuck.id)
+    stub.join(billing.QUEUE)
+    session.expire_all()
+    assert (stuck.status, stuck.finished_at) == (ExportStatus.SUCCEEDED, first_finish)
+
+
+def test_a_run_whose_worker_died_is_resent(
+    session: Session, runtime: tuple[StubBroker, Actors, Settings]
+) -> None:
+    stub, actors, settings = runtime
+    orphan = export_job(session, age=timedelta(hours=3), status=ExportStatus.RUNNING)
+    [resend] = [j for j in billing.periodic(actors, settings) if j.name == billing.RESEND_EXPORTS]
+    resend.send(60.0)
+    stub.join(billing.QUEUE)
+    session.expire_all()
+    assert orphan.status is ExportStatus.SUCCEEDED
+
+
+def test_only_one_of_two_deliveries_claims_a_job(session: Session) -> None:
+    job = export_job(session, age=timedelta(minutes=5), status=ExportStatus.PENDING)
+    now = utcnow()
+    assert claim(session, job.id, now=now) is True
+    assert claim(session, job.id, now=now) is False

@@ -1,0 +1,90 @@
+"""The simulator on the real stack: services on a database, billed, with an experiment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ads.campaigns.rules import BudgetType
+from ads.config import Settings
+from ads.experiments.rules import Arm, PacingStrategy, arm_for
+from ads.simulation.real_stack import RealStack, _split
+from ads.simulation.report import table
+from ads.simulation.runner import RealStackOptions, simulate
+from ads.simulation.scenario import parse_scenario
+
+# One timezone, coarse ticks and polls: a day is 144 ticks of the real pacing service.
+TINY = {
+    "name": "tiny-real",
+    "delays": {"tick_seconds": 600, "poll_seconds": 600},
+    "traffic": {
+        "opportunities_per_day": 4_000,
+        "regions": [{"name": "us", "timezone": "America/New_York"}],
+        "surges": [],
+    },
+    "population": {
+        "campaigns": 5,
+        "lifetime_share": 0.4,
+        "currencies": [{"code": "USD", "usd_per_unit": 1.0, "timezone": "America/New_York"}],
+    },
+}
+
+
+def test_split_spreads_a_total_exactly() -> None:
+    assert _split(10, 3) == [4, 3, 3]
+    assert sum(_split(1_000_003, 7)) == 1_000_003
+    assert _split(5, 0) == []
+
+
+def test_production_on_the_real_stack_is_billed_and_runs_the_experiment(
+    settings: Settings, tmp_path: Path
+) -> None:
+    options = RealStackOptions(
+        tmp_path, settings.database_url, experiment=(PacingStrategy.LINEAR_PROFILE, 0.5)
+    )
+    result = simulate(parse_scenario(TINY), seed=3, strategies=["production"], real=options)
+    billed = result.billing["production"]
+    assert result.backends["no_pacing"] == "memory"
+    assert result.backends["production"].startswith("real stack")
+    assert billed.balanced
+    assert billed.days_closed >= 5
+    # Revenue is the ledger; a DAILY day is charged its delivery up to the budget.
+    days = result.days["production"]
+    rate = {c.key: c.usd_per_unit for c in result.book}
+    assert result.summaries["production"].revenue_usd == pytest.approx(
+        sum(billed.charged.values()) * 1.0 / 1e6
+    )
+    for d in days:
+        if result.book[d.campaign].spec.budget_type is BudgetType.DAILY:
+            charged = billed.charged.get((d.campaign, d.day), 0)
+            assert charged == min(d.delivered_micros, d.budget_micros)
+        assert d.revenue_usd == billed.charged.get((d.campaign, d.day), 0) * rate[d.campaign] / 1e6
+    # The experiment: arms by production's hash, reported by the service and the simulator.
+    assert billed.assignment is not None
+    salt, allocation = billed.assignment
+    assert [a.arm for a in billed.arms] == [Arm.CONTROL, Arm.CANDIDATE]
+    simulated = result.arms["production"]
+    for arm in (Arm.CONTROL, Arm.CANDIDATE):
+        index = 0 if arm is Arm.CONTROL else 1
+        assert simulated[index].campaigns == billed.arms[index].campaigns
+    assert sum(a.campaigns for a in simulated) == len(result.book)
+    cids = [
+        arm_for(cid, salt=salt, allocation=allocation) for cid in range(1, len(result.book) + 1)
+    ]
+    assert cids.count(Arm.CANDIDATE) == simulated[1].campaigns
+    text = table(result)
+    assert "revenue = the billed ledger" in text
+    assert "reconciliation balanced" in text
+    assert "LINEAR_PROFILE" in text
+
+
+def test_a_database_with_campaigns_is_refused(settings: Settings) -> None:
+    from ads.simulation.book import build_book
+    from ads.simulation.population import all_campaigns, usd_rates
+
+    scenario = parse_scenario(TINY)
+    book = build_book(scenario, all_campaigns(scenario), usd_rates(scenario), 1)
+    RealStack(scenario, book, database_url=settings.database_url).close()
+    with pytest.raises(ValueError, match="already holds campaigns"):
+        RealStack(scenario, book, database_url=settings.database_url)
