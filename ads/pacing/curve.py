@@ -65,19 +65,16 @@ def _segments(
 
     The last element of the cumulative list is the day's total weight. Cached: every
     campaign of an advertiser timezone shares the same day, and ticks come every minute.
+    Campaigns with a learned profile each have their own: for them only the weighting
+    below runs, the day's hours (`_hours`) are shared.
     """
-    starts: list[float] = []
+    starts, lengths, local_hours = _hours(day_start, day_end, tz)
     cumulative: list[float] = [0.0]
     rates: list[float] = []
-    cursor = day_start
-    while cursor < day_end:
-        stop = min(cursor + _HOUR, day_end)
-        seconds = (stop - cursor).total_seconds()
-        rate = profile.weight(cursor.astimezone(tz).hour) / 3600.0
-        starts.append((cursor - day_start).total_seconds())
+    for seconds, hour in zip(lengths, local_hours, strict=True):
+        rate = profile.weight(hour) / 3600.0
         rates.append(rate)
         cumulative.append(cumulative[-1] + rate * seconds)
-        cursor = stop
     if cumulative[-1] <= 0:
         # The profile has no traffic in any hour of this day (a profile concentrated in
         # a skipped hour): fall back to a straight line so the curve still reaches 1.
@@ -86,4 +83,22 @@ def _segments(
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else (day_end - day_start).total_seconds()
             cumulative.append(cumulative[-1] + (end - start))
-    return tuple(starts), tuple(cumulative), tuple(rates)
+    return starts, tuple(cumulative), tuple(rates)
+
+
+@lru_cache(maxsize=1024)
+def _hours(
+    day_start: datetime, day_end: datetime, tz: ZoneInfo
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """Per real hour of the day: start offset (s), length (s), local hour of day."""
+    starts: list[float] = []
+    lengths: list[float] = []
+    local_hours: list[int] = []
+    cursor = day_start
+    while cursor < day_end:
+        stop = min(cursor + _HOUR, day_end)
+        starts.append((cursor - day_start).total_seconds())
+        lengths.append((stop - cursor).total_seconds())
+        local_hours.append(cursor.astimezone(tz).hour)
+        cursor = stop
+    return tuple(starts), tuple(lengths), tuple(local_hours)

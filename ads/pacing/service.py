@@ -27,8 +27,8 @@ from ads.ingestion.service import dialect_insert
 from ads.pacing.budget import BudgetRule
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
-from ads.pacing.decision_store import upsert_rows
-from ads.pacing.decisions import DayRefresh, ShardDecider, ShardDecisions
+from ads.pacing.decision_store import in_chunks, write_decisions
+from ads.pacing.decisions import DayRefresh, ShardDecider
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.profile import TrafficProfile
 from ads.pacing.shard_inputs import hourly_traffic, load_shard, spend_by_day
@@ -74,8 +74,11 @@ def recompute_shard(
     decider = ShardDecider(
         controller, tick_at=tick_at, horizon=settings.refresh_horizon_seconds, plans=arms.plans
     )
-    decisions = decider.decide(inputs, _day_refresh(session, inputs, decider))
-    _write(session, decisions)
+    refresh = _day_refresh(session, inputs, decider)
+    # Decided and written chunk by chunk, the database's work overlapping the engine's.
+    decisions = write_decisions(
+        session, (decider.decide(chunk, refresh) for chunk in in_chunks(inputs))
+    )
     record_ticks(session, arms, decisions.campaigns)
     duration = time.perf_counter() - started
     _upsert(
@@ -121,11 +124,6 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
         for cid in todays
     }
     return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles)
-
-
-def _write(session: Session, decisions: ShardDecisions) -> None:
-    upsert_rows(session, CAMPAIGN_PACING, "campaign_id", decisions.campaigns)
-    upsert_rows(session, AD_GROUP_PACING, "ad_group_id", decisions.ad_groups)
 
 
 def _upsert(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:

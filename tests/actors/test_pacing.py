@@ -51,14 +51,15 @@ def test_a_crashing_shard_changes_nothing_and_the_others_complete(
     runtime: Runtime, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trees = [build_tree(session) for _ in range(6)]
-    real_write = service._write
+    real_write = service.write_decisions
 
-    def write_then_crash(db: Session, decisions: Any) -> None:
-        real_write(db, decisions)  # the rows are written, then the shard fails
+    def write_then_crash(db: Session, chunks: Any) -> Any:
+        decisions = real_write(db, chunks)  # the rows are written, then the shard fails
         if any(row["campaign_id"] % 2 == 1 for row in decisions.campaigns):
             raise RuntimeError("shard 1 is broken")
+        return decisions
 
-    monkeypatch.setattr(service, "_write", write_then_crash)
+    monkeypatch.setattr(service, "write_decisions", write_then_crash)
     shard = runtime.actors["pacing.recompute_shard"]
     shard.send(SLOT, 1, 2)
     shard.send(SLOT, 0, 2)
