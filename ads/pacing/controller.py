@@ -52,6 +52,10 @@ __all__ = [
 ]
 
 
+#: Standard deviations of Poisson charge noise the overdelivery guard keeps room for.
+GUARD_Z = 1.5
+
+
 class PacingStatus(StrEnum):
     """Why a campaign (or ad group) delivers the way it does right now.
 
@@ -326,9 +330,19 @@ class PacingController:
 
         The cap is budget x (1 + delivered overdelivery allowance); spend in flight uses
         part of the headroom already. At no headroom the rate is 0.
+
+        Charges are whole clicks or impressions, so with a known largest charge c the
+        number of charges in a horizon is treated as Poisson with mean λ, and λ is chosen
+        so that λ + z·√λ charges fit the headroom h/c (z = GUARD_Z): a planned flow that
+        is exactly on target still leaves room for the random extra win, which matters
+        when one click is several percent of a small budget.
         """
         cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
         headroom = cap - inp.spent_today_micros - in_flight
+        if headroom > 0 and inp.max_charge_micros > 0:
+            charges = headroom / inp.max_charge_micros
+            root = (math.sqrt(GUARD_Z * GUARD_Z + 4.0 * charges) - GUARD_Z) / 2.0
+            headroom = root * root * inp.max_charge_micros
         if headroom <= 0:
             return 0.0
         per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds

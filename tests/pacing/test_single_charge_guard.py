@@ -94,3 +94,26 @@ def test_a_larger_charge_never_gets_a_higher_rate(
     low = controller.tick(state, replace(inp, max_charge_micros=small))
     high = controller.tick(state, replace(inp, max_charge_micros=large))
     assert high.throttle <= low.throttle
+
+
+@given(
+    charges_left=st.floats(min_value=1.0, max_value=200.0),
+    click=st.integers(min_value=10_000, max_value=5_000_000),
+)
+def test_the_guard_keeps_room_for_poisson_noise_in_whole_charges(
+    charges_left: float, click: int
+) -> None:
+    # A campaign far ahead of its curve would still be let through by the flow plan;
+    # the guard must cap the expected number of charges λ so that λ + z·√λ fit.
+    state = warm_state(throttle=1.0, rate_micros_per_second=2_000.0)
+    probe = controller.tick(state, tick_input(rule=RULE, spent_today_micros=0))
+    in_flight_free = tick_input(rule=RULE, spent_today_micros=0)
+    spent = max(0, CAP - int(charges_left * click))
+    decision = controller.tick(
+        state, replace(in_flight_free, spent_today_micros=spent, max_charge_micros=click)
+    )
+    rate = decision.state.rate_estimate or 0.0
+    expected_charges = decision.throttle * rate * in_flight_free.refresh_horizon_seconds / click
+    headroom_charges = (CAP - spent) / click
+    assert expected_charges + 1.5 * expected_charges**0.5 <= headroom_charges + 1e-9
+    assert probe.throttle >= decision.throttle
