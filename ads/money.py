@@ -102,6 +102,19 @@ def decimal_to_micros(amount: str, *, field: str = "amount") -> int:
     return parse_micros(int(micros), field=field)
 
 
+def format_amount(micros: int, currency: str) -> str:
+    """Exact decimal with at least the currency's minor digits: "1500", "12.50", "1.000".
+
+    More digits appear only when the amount has them (a fraction of a yen stays visible),
+    so the string is always exact and reads naturally in the currency.
+    """
+    digits = minor_units(currency)
+    sign = "-" if micros < 0 else ""
+    units, frac = divmod(abs(micros), MICROS_PER_UNIT)
+    text = f"{frac:06d}".rstrip("0").ljust(digits, "0")
+    return f"{sign}{units}.{text}" if text else f"{sign}{units}"
+
+
 def format_micros(micros: int) -> str:
     """Exact decimal string of a micros amount, without trailing zeros beyond 2 places."""
     sign = "-" if micros < 0 else ""

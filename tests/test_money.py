@@ -61,3 +61,21 @@ def test_invoice_formatting_uses_the_currency_digits() -> None:
     assert format_minor(1_234_567, "USD") == "1.23"
     assert format_minor(1_234_567, "KWD") == "1.235"
     assert format_minor(5_000, "USD") == "0.01"  # half a cent rounds away from zero
+
+
+def test_amounts_read_naturally_in_their_currency_and_stay_exact() -> None:
+    from ads.money import format_amount
+
+    assert format_amount(12_000_000_000_000, "JPY") == "12000000"
+    assert format_amount(1_500_000, "JPY") == "1.5"
+    assert format_amount(1_000_000, "USD") == "1.00"
+    assert format_amount(1_234_567, "USD") == "1.234567"
+    assert format_amount(1_000_000, "KWD") == "1.000"
+    assert format_amount(-5, "USD") == "-0.000005"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from(["JPY", "USD", "KWD"]))
+def test_currency_amounts_round_trip_exactly(micros: int, currency: str) -> None:
+    from ads.money import format_amount
+
+    assert decimal_to_micros(format_amount(micros, currency)) == micros

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ads.money import format_micros
+from ads.money import format_amount
 
 
 class Money:
@@ -14,4 +14,4 @@ class Money:
 
     @property
     def amount(self) -> str:
-        return format_micros(self.amount_micros)
+        return format_amount(self.amount_micros, self.currency)

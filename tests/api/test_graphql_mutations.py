@@ -217,7 +217,7 @@ def test_advertiser_ad_group_and_ad_mutations(client: TestClient, world: World) 
         token=token,
     )["data"]["createAdvertiser"]
     assert created["userErrors"] == []
-    assert created["advertiser"]["spendLimit"] == {"amount": "5000.00", "currency": "JPY"}
+    assert created["advertiser"]["spendLimit"] == {"amount": "5000", "currency": "JPY"}
     advertiser_id = created["advertiser"]["id"]
     renamed = gql(
         client,

@@ -72,8 +72,8 @@ def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
 
     data: Any = gql(client, advertiser_token, READ, id=adv_id)["advertiser"]
     [latest] = data["invoices"]["nodes"]
-    assert (latest["version"], latest["status"], latest["total"]["amount"]) == (3, "ISSUED", "2.00")
-    assert [line["amount"]["amount"] for line in latest["lines"]] == ["2.00", "1.00", "-1.00"]
+    assert (latest["version"], latest["status"], latest["total"]["amount"]) == (3, "ISSUED", "2")
+    assert [line["amount"]["amount"] for line in latest["lines"]] == ["2", "1", "-1"]
     assert latest["lines"][-1]["description"] == "Account adjustments"
     day = next(p for p in data["stats"] if p["period"] == "2026-11-10")
     assert day["delivered"]["amountMicros"] == "2999999"
