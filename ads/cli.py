@@ -199,7 +199,8 @@ def _billing_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()
     print(
         f"{len(report.rows)} advertiser-day-campaign rows checked, "
-        f"{len(report.differences)} differences"
+        f"{len(report.differences)} differences, "
+        f"{len(report.pending)} awaiting aggregation"
     )
     for diff in report.differences:
         row = diff.row

@@ -4,6 +4,10 @@ Three independent sums of the same delivered spend must agree to the micro:
 the raw events (`delivery_events`, by their local day), the hourly aggregates, and, for
 closed days, the ledger's CHARGE + OVERDELIVERY_CREDIT rows. Every disagreement is
 listed; nothing is netted away. Adjustments are finance's, outside this equation.
+
+Events received after the aggregation watermark are not aggregated yet, by design (the
+settle time); a row holding such events is reported as pending, not as a difference,
+and becomes checkable once aggregation has passed it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ads.auth import policy
 from ads.auth.principal import Principal
+from ads.billing.aggregation import read_watermark
 from ads.billing.closing import EntryKind
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.errors import Invalid
@@ -43,10 +48,18 @@ class ReconciledDay:
     aggregated_micros: int
     ledger_micros: int
     closed: bool
+    #: Cost of this row's events received after the aggregation watermark.
+    pending_micros: int = 0
+    pending_events: int = 0
+
+    @property
+    def pending(self) -> bool:
+        """Events not aggregated yet: events and aggregates cannot agree until they are."""
+        return self.pending_events > 0
 
     def differences(self) -> list[DifferenceKind]:
         found = []
-        if self.raw_micros != self.aggregated_micros:
+        if self.raw_micros != self.aggregated_micros and not self.pending:
             found.append(DifferenceKind.AGGREGATES_DIFFER_FROM_EVENTS)
         if self.closed and self.ledger_micros != self.aggregated_micros:
             found.append(DifferenceKind.LEDGER_DIFFERS_FROM_AGGREGATES)
@@ -69,6 +82,10 @@ class Reconciliation:
     @property
     def balanced(self) -> bool:
         return not self.differences
+
+    @property
+    def pending(self) -> tuple[ReconciledDay, ...]:
+        return tuple(row for row in self.rows if row.pending)
 
 
 def reconcile(
@@ -118,6 +135,17 @@ def reconcile(
             le.day,
         ).group_by(le.advertiser_id, le.day, le.campaign_id),
     )
+    watermark = read_watermark(session)
+    pending_counts: dict[tuple[int, date, int], tuple[int, int]] = {}
+    pending_query = limit(
+        select(
+            e.advertiser_id, e.local_day, e.campaign_id, func.count(), func.sum(e.cost_micros)
+        ).where(e.received_at >= watermark),
+        e.advertiser_id,
+        e.local_day,
+    ).group_by(e.advertiser_id, e.local_day, e.campaign_id)
+    for advertiser_id, day, campaign_id, count, amount in session.execute(pending_query):
+        pending_counts[(advertiser_id, day, campaign_id)] = (int(count), int(amount or 0))
     closed_query = limit(
         select(DayClose.advertiser_id, DayClose.day), DayClose.advertiser_id, DayClose.day
     ).distinct()
@@ -131,6 +159,8 @@ def reconcile(
             aggregated_micros=aggregated.get(key, 0),
             ledger_micros=ledger.get(key, 0),
             closed=(key[0], key[1]) in closed,
+            pending_events=pending_counts.get(key, (0, 0))[0],
+            pending_micros=pending_counts.get(key, (0, 0))[1],
         )
         for key in sorted(set(raw) | set(aggregated) | set(ledger))
     )

@@ -30,7 +30,8 @@ READ = """query($id: ID!) { advertiser(id: $id) { ... on Advertiser {
   ledger(first: 10, from: "2026-11-01", to: "2026-11-30") {
     totalCount nodes { kind amount { amountMicros } } } } } }"""
 RECONCILE = """{ reconciliation(from: "2026-11-01", to: "2026-11-30") {
-  balanced rowsChecked differences { day differences } } }"""
+  balanced rowsChecked differences { day differences }
+  pending { day pendingMicros pending } } }"""
 
 
 def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
@@ -84,22 +85,42 @@ def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
     outsider = token(session, Role.ADVERTISER, other.advertiser_id)
     assert gql(client, outsider, READ, id=adv_id)["advertiser"] is None
     report = gql(client, finance, RECONCILE)["reconciliation"]
-    assert report == {"balanced": True, "rowsChecked": 2, "differences": []}
+    assert report == {"balanced": True, "rowsChecked": 2, "differences": [], "pending": []}
 
 
-def test_reconciliation_lists_a_ledger_that_does_not_match(
+def test_reconciliation_lists_an_event_the_aggregates_missed(
     session: Session, send: Send, client: TestClient
 ) -> None:
     acct = make_account(session)
     t = datetime(2026, 11, 10, 15, tzinfo=UTC)
     send(acct.ad_ids[0], t, 1_000_000)
     run_billing(session, datetime(2026, 11, 12, tzinfo=UTC))
-    # An event ingested after the close and not yet aggregated or re-closed.
-    send(
-        acct.ad_ids[0], t + timedelta(minutes=1), 5, received=datetime(2026, 11, 12, 1, tzinfo=UTC)
-    )
+    # An event recorded as received before the watermark that aggregation never saw:
+    # what a lost write would look like, and what reconciliation exists to catch.
+    send(acct.ad_ids[0], t + timedelta(minutes=1), 5, received=t + timedelta(minutes=2))
     report = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
     assert report["balanced"] is False
     assert report["differences"] == [
         {"day": "2026-11-10", "differences": ["AGGREGATES_DIFFER_FROM_EVENTS"]}
     ]
+    assert report["pending"] == []
+
+
+def test_events_awaiting_aggregation_are_pending_not_differences(
+    session: Session, send: Send, client: TestClient
+) -> None:
+    acct = make_account(session)
+    t = datetime(2026, 11, 10, 15, tzinfo=UTC)
+    send(acct.ad_ids[0], t, 1_000_000)
+    run_billing(session, datetime(2026, 11, 12, tzinfo=UTC))
+    # A late event received after the aggregation watermark: the next run will take it.
+    send(
+        acct.ad_ids[0], t + timedelta(minutes=1), 5, received=datetime(2026, 11, 12, 1, tzinfo=UTC)
+    )
+    report = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
+    assert report["balanced"] is True
+    assert report["pending"] == [{"day": "2026-11-10", "pendingMicros": "5", "pending": True}]
+    run_billing(session, datetime(2026, 11, 13, tzinfo=UTC))
+    after = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
+    assert after["balanced"] is True
+    assert after["pending"] == []

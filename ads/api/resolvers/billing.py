@@ -228,7 +228,10 @@ async def resolve_reconciliation(
 
 
 reconciliation.set_field("rowsChecked", lambda obj, _info: len(obj.rows))
-reconciliation.set_field("differences", lambda obj, _info: [d.row for d in obj.differences])
+reconciliation.set_field(
+    "differences",
+    lambda obj, _info: list(dict.fromkeys(d.row for d in obj.differences)),
+)
 reconciliation_row.set_field(
     "advertiserId", lambda obj, _info: global_id("Advertiser", obj.advertiser_id)
 )
