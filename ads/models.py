@@ -20,7 +20,12 @@ from ads.ingestion.models import (
     CampaignHourTraffic,
     DeliveryEvent,
 )
-from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
+from ads.pacing.models import (
+    AdGroupPacing,
+    CampaignHourExposure,
+    CampaignPacing,
+    PacingShardRun,
+)
 
 __all__ = [
     "Ad",
@@ -34,6 +39,7 @@ __all__ = [
     "BillingWatermark",
     "Campaign",
     "CampaignDaySpend",
+    "CampaignHourExposure",
     "CampaignHourTraffic",
     "CampaignPacing",
     "DayClose",

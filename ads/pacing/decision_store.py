@@ -22,12 +22,14 @@ import orjson
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
+from ads.ingestion.service import dialect_insert
 from ads.pacing.decisions import ShardDecisions
-from ads.pacing.models import AdGroupPacing, CampaignPacing
+from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
 from ads.pacing.shard_inputs import ShardInputs
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
 AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]
+HOUR_EXPOSURE: Table = CampaignHourExposure.__table__  # type: ignore[assignment]
 #: Campaigns per chunk: one upsert statement each (a JSON parameter of about 5 MB).
 CHUNK = 5_000
 
@@ -53,6 +55,7 @@ def write_decisions(session: Session, chunks: Iterable[ShardDecisions]) -> Shard
             _extend(everything, chunk)
             upsert_rows(session, CAMPAIGN_PACING, "campaign_id", chunk.campaigns)
             upsert_rows(session, AD_GROUP_PACING, "ad_group_id", chunk.ad_groups)
+        add_exposures(session, everything.exposures)
         return everything
     writer = _Writer(conn.connection.driver_connection)
     try:
@@ -64,7 +67,26 @@ def write_decisions(session: Session, chunks: Iterable[ShardDecisions]) -> Shard
         writer.finish(raise_error=False)  # the connection is free again for the rollback
         raise
     writer.finish()  # waits for the last upsert, or raises the writer's error
+    add_exposures(session, everything.exposures)  # the connection is free again
     return everything
+
+
+def add_exposures(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Add finished hours of exposure; a local hour seen twice (DST) adds up.
+
+    Few rows: a campaign finishes an hour once an hour, so this is one statement per
+    shard on the first tick of each hour and nothing on the others.
+    """
+    if not rows:
+        return
+    stmt = dialect_insert(session)(HOUR_EXPOSURE)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["campaign_id", "day", "hour"],
+        set_={
+            "throttle_seconds": HOUR_EXPOSURE.c.throttle_seconds + stmt.excluded.throttle_seconds
+        },
+    )
+    session.connection().execute(stmt, list(rows))
 
 
 def upsert_rows(session: Session, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -116,6 +138,7 @@ def _sqlite_upsert(table: Table, key: str, columns: tuple[str, ...]) -> str:
 def _extend(everything: ShardDecisions, chunk: ShardDecisions) -> None:
     everything.campaigns.extend(chunk.campaigns)
     everything.ad_groups.extend(chunk.ad_groups)
+    everything.exposures.extend(chunk.exposures)
 
 
 class _Writer:

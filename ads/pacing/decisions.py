@@ -23,6 +23,7 @@ from ads.pacing.budget import (
 )
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import PacingController, TickInput, effective_throttle
+from ads.pacing.exposure import HourExposure, advance
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
 from ads.pacing.shard_inputs import ShardInputs
 from ads.pacing.state import ControllerState
@@ -38,6 +39,8 @@ _SCALE = 10**PUBLISHED_DECIMALS
 class ShardDecisions:
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     ad_groups: list[dict[str, Any]] = field(default_factory=list)
+    #: Finished local hours of exposure (`campaign_hour_exposure` rows to add).
+    exposures: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: How one campaign is paced when a pacing experiment says otherwise than the default:
@@ -84,6 +87,19 @@ class ShardDecider:
             found = self._today[tz_name] = (tz, day, *day_bounds(day, tz))
         return found
 
+    def exposure(
+        self, row: Any, state: ControllerState | None
+    ) -> tuple[HourExposure | None, HourExposure | None]:
+        """The campaign's hour of exposure in progress and a finished one, if any, after
+        counting the rate published at the last tick, in force until now."""
+        return advance(
+            _held_exposure(row),
+            last_tick=None if state is None else state.last_tick,
+            throttle=row.throttle or 0.0,
+            now=self.tick_at,
+            tz=self.today(row.timezone)[0],
+        )
+
     def decide(self, inputs: ShardInputs, refresh: DayRefresh) -> ShardDecisions:
         out = ShardDecisions()
         for row in inputs.campaigns:
@@ -118,8 +134,9 @@ class ShardDecider:
         }
         budget = self._day_budget(row, today, before, tz)
         serving = [g for g in inputs.ad_groups.get(row.id, []) if g.status is DeliveryStatus.ACTIVE]
+        state = _state(row.controller_state)
         decision = controller.tick(
-            _state(row.controller_state),
+            state,
             TickInput(
                 day_budget_micros=budget,
                 spent_today_micros=spent,
@@ -139,6 +156,16 @@ class ShardDecider:
                     group, inputs, today, throttle, active, common, out, controller
                 )
             groups[str(group.id)] = rate
+        exposure, finished = self.exposure(row, state)
+        if finished is not None and finished.seconds > 0:
+            out.exposures.append(
+                {
+                    "campaign_id": row.id,
+                    "day": finished.day,
+                    "hour": finished.hour,
+                    "throttle_seconds": finished.seconds,
+                }
+            )
         publish = (decision.status, throttle, groups)
         changed = row.version is None or publish != (
             row.pacing_status,
@@ -160,6 +187,9 @@ class ShardDecider:
                 "spent_before_today_micros": before,
                 "profile": profile_weights,
                 "controller_state": decision.state.to_dict(),
+                "exposure_day": None if exposure is None else exposure.day,
+                "exposure_hour": None if exposure is None else exposure.hour,
+                "exposure_seconds": None if exposure is None else exposure.seconds,
                 "tick_at": self.tick_at,
                 "version": 1 if row.version is None else row.version + int(changed),
                 "computed_at": self.tick_at if changed else row.computed_at,
@@ -225,6 +255,13 @@ class ShardDecider:
 def _max_charge(group: Any) -> int:
     """The largest single charge of one of the shard's ad group rows."""
     return single_charge_micros(group.bid_micros, group.billing_event)
+
+
+def _held_exposure(row: Any) -> HourExposure | None:
+    """The hour of exposure the campaign's stored decision was summing, if any."""
+    if row.exposure_day is None or row.exposure_hour is None:
+        return None
+    return HourExposure(row.exposure_day, row.exposure_hour, row.exposure_seconds or 0.0)
 
 
 def _state(data: dict[str, Any] | None) -> ControllerState | None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +61,11 @@ class CampaignPacing(Base):
     #: None while it has no history (the default diurnal profile applies).
     profile: Mapped[list[float] | None] = mapped_column(JSON)
     controller_state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The local (day, hour) whose exposure is being summed, and the throttle-seconds so
+    #: far; moved to `campaign_hour_exposure` when the hour is over. None: nothing yet.
+    exposure_day: Mapped[date | None] = mapped_column(Date)
+    exposure_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    exposure_seconds: Mapped[float | None] = mapped_column(Float)
     tick_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     #: When the published values last changed (the tick that made this version).
@@ -106,3 +112,24 @@ class PacingShardRun(Base):
     #: Seconds from the slot time to the shard starting: the queue lag this tick saw.
     lag_seconds: Mapped[float] = mapped_column(Float)
     campaigns: Mapped[int] = mapped_column(Integer)
+
+
+class CampaignHourExposure(Base):
+    """Throttle-seconds a campaign was published at, per local hour of a local day.
+
+    The integral of its throttle over the hour (3,600 at throttle 1 all hour, 0 while
+    paused or out of budget). Delivered events per local hour (`CampaignHourTraffic`)
+    divided by this are what the campaign buys per second at throttle 1: the shape of the
+    traffic available to it, which the pacing service learns its profile from.
+    """
+
+    __tablename__ = "campaign_hour_exposure"
+    __table_args__ = (
+        CheckConstraint("hour >= 0 AND hour < 24", name="hour_of_day"),
+        CheckConstraint("throttle_seconds >= 0", name="throttle_seconds_non_negative"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    throttle_seconds: Mapped[float] = mapped_column(Float)

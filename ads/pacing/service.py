@@ -29,9 +29,10 @@ from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
 from ads.pacing.decision_store import in_chunks, write_decisions
 from ads.pacing.decisions import DayRefresh, ShardDecider
+from ads.pacing.exposure import HourExposure, learned_profiles
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
-from ads.pacing.profile import TrafficProfile
-from ads.pacing.shard_inputs import hourly_traffic, load_shard, spend_by_day
+from ads.pacing.shard_inputs import hourly_exposure, hourly_traffic, load_shard, spend_by_day
+from ads.pacing.state import ControllerState
 from ads.time import local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
@@ -102,13 +103,30 @@ def recompute_shard(
 
 
 def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRefresh:
-    """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape."""
+    """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape.
+
+    The shape is learned from delivered events per local hour divided by the
+    throttle-seconds in force then (`ads.pacing.exposure.learned_profiles`): the traffic
+    the campaign could have bought, not what its throttle and budget let it buy. The
+    campaigns of each timezone changing day in this tick pool their shapes into the prior
+    for each other and for those without history. Yesterday's last hour is still in the
+    campaign's row, not in the history table (this very tick hands it over): it is added
+    here, else that hour would have its events and no exposure.
+    """
     todays: dict[int, date] = {}
+    zones: dict[int, str] = {}
+    closing: list[tuple[int, HourExposure]] = []
     lifetime: list[int] = []
     for row in inputs.campaigns:
         today = decider.today(row.timezone)[1]
         if row.pacing_day != today:
             todays[row.id] = today
+            zones[row.id] = row.timezone
+            state = row.controller_state
+            stored = None if state is None else ControllerState.from_dict(state)
+            for hour in decider.exposure(row, stored):
+                if hour is not None and hour.day < today:
+                    closing.append((row.id, hour))
             if row.budget_type is BudgetType.LIFETIME:
                 lifetime.append(row.id)
     if not todays:
@@ -118,11 +136,12 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
         for cid, days in spend_by_day(session, lifetime).items()
     }
     earliest = min(todays.values())
-    counts = hourly_traffic(session, sorted(todays), before=earliest)
-    profiles: dict[int, list[float] | None] = {
-        cid: (list(TrafficProfile.from_observed(counts[cid]).weights) if cid in counts else None)
-        for cid in todays
-    }
+    ids = sorted(todays)
+    counts = hourly_traffic(session, ids, before=earliest)
+    exposure = hourly_exposure(session, ids, before=earliest)
+    for cid, hour in closing:
+        exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
+    profiles = learned_profiles(zones, counts, exposure)
     return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles)
 
 

@@ -31,7 +31,7 @@ from ads.campaigns.models import AdGroup, Campaign
 from ads.campaigns.rules import CampaignStatus, DeliveryStatus
 from ads.ingestion.models import AdGroupDaySpend, CampaignDaySpend, CampaignHourTraffic
 from ads.pacing.controller import PacingStatus
-from ads.pacing.models import AdGroupPacing, CampaignPacing
+from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
 
 #: Days of history the observed traffic shape is built from.
 PROFILE_HISTORY_DAYS = 28
@@ -73,6 +73,9 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
             CampaignPacing.spent_before_today_micros,
             _json(CampaignPacing.profile),
             _json(CampaignPacing.controller_state),
+            CampaignPacing.exposure_day,
+            CampaignPacing.exposure_hour,
+            CampaignPacing.exposure_seconds,
             CampaignPacing.version,
             _instant(CampaignPacing.computed_at, conn),
         )
@@ -199,6 +202,27 @@ def hourly_traffic(
         ):
             counts.setdefault(cid, [0] * 24)[hour] = int(events)
     return counts
+
+
+def hourly_exposure(
+    session: Session, campaign_ids: Sequence[int], *, before: date
+) -> dict[int, list[float]]:
+    """Throttle-seconds per local hour over the history window ending before `before`."""
+    seconds: dict[int, list[float]] = {}
+    since = before - timedelta(days=PROFILE_HISTORY_DAYS)
+    for chunk in _chunks(campaign_ids):
+        for cid, hour, total in session.execute(
+            select(
+                CampaignHourExposure.campaign_id,
+                CampaignHourExposure.hour,
+                func.sum(CampaignHourExposure.throttle_seconds),
+            )
+            .where(CampaignHourExposure.campaign_id.in_(chunk))
+            .where(CampaignHourExposure.day >= since, CampaignHourExposure.day < before)
+            .group_by(CampaignHourExposure.campaign_id, CampaignHourExposure.hour)
+        ):
+            seconds.setdefault(cid, [0.0] * 24)[hour] = float(total)
+    return seconds
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

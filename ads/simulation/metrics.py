@@ -6,8 +6,13 @@ allowance):
 * target curve: the share of the campaign's expected eligible traffic (its regions and
   audience, the daily waves, no noise, no surges) that has passed, a curve no strategy
   is told; spending along it is spending in proportion to the traffic.
-* utilization: delivered / B, over campaign-days with enough traffic, i.e. those whose
-  no-pacing run delivered at least B (traffic could fill the budget).
+* enough traffic: a campaign-day whose winnings in a counterfactual replay of the same
+  opportunities, where every campaign stays in every auction all day (throttle 1, no
+  budget stop), reach B: the traffic it can count on whatever the strategies do
+  (`ads.simulation.capacity`). Strategy-independent and conservative: a campaign that
+  could fill B only because its competitors ran out early is not counted. (It replaced
+  "the no-pacing run delivered at least B", which counted exactly those campaigns.)
+* utilization: delivered / B, over campaign-days with enough traffic.
 * overdelivery: max(0, delivered - B) / B.
 * pacing error: mean and max over the day's minutes of |cumulative delivered -
   B x target|, over campaign-days with enough traffic.
@@ -140,15 +145,6 @@ def day_metrics(
         revenue_usd=min(delivered, cd.budget_micros) * rate,
         click_cost_usd=cd.click_cost_micros * rate,
     )
-
-
-def enough_traffic_days(reference: MarketRun) -> set[tuple[int, int]]:
-    """Campaign-days whose no-pacing run delivered at least their budget."""
-    return {
-        key
-        for key, cd in reference.days.items()
-        if cd.budget_micros > 0 and sum(cd.spend_per_minute) >= cd.budget_micros
-    }
 
 
 def all_day_metrics(

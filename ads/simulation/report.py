@@ -42,8 +42,12 @@ def table(result: SimulationResult) -> str:
     any_summary = next(iter(result.summaries.values()))
     lines.append(
         f"\n{any_summary.campaign_days} campaign-days, {any_summary.enough_traffic} with "
-        f"enough traffic to fill their budget (no-pacing run); scenario "
+        f"enough traffic to fill their budget; scenario "
         f"{result.scenario.name!r}, seed {result.seed}, {result.scenario.days} day(s)"
+    )
+    lines.append(
+        "enough traffic = what the campaign wins in a replay of the same traffic with every "
+        "campaign in every auction all day (throttle 1, no budget stop) reaches its budget"
     )
     lines.extend(_notes(result))
     if result.checks:
@@ -126,6 +130,14 @@ def metrics_json(result: SimulationResult) -> dict[str, Any]:
             }
             for c in result.book
         ],
+        "full_competition_micros": (
+            {}
+            if result.capacity is None
+            else {
+                f"{k[0]}:{k[1]}": sum(cd.spend_per_minute)
+                for k, cd in sorted(result.capacity.days.items())
+            }
+        ),
         "campaign_days": {
             name: [{**vars(d), "early_exhaustion": d.early_exhaustion} for d in days]
             for name, days in result.days.items()

@@ -16,15 +16,10 @@ from pathlib import Path
 from ads.experiments.rules import Arm, PacingStrategy, arm_for
 from ads.experiments.service import ArmMetrics, arm_summary
 from ads.simulation.book import SimCampaign, build_book, rule_for
+from ads.simulation.capacity import enough_traffic_days, full_competition_run
 from ads.simulation.checks import Check, done_when
 from ads.simulation.market import MINUTE, MarketRun, Progress, run_market
-from ads.simulation.metrics import (
-    DayMetrics,
-    Summary,
-    all_day_metrics,
-    enough_traffic_days,
-    summarize,
-)
+from ads.simulation.metrics import DayMetrics, Summary, all_day_metrics, summarize
 from ads.simulation.mystique import Mystique
 from ads.simulation.pacing_backend import InMemoryPacing, PacingBackend
 from ads.simulation.population import all_campaigns, usd_rates
@@ -37,6 +32,8 @@ from ads.simulation.traffic import region_traffic
 
 STRATEGY_NAMES = ("no_pacing", "even_spread", "mystique", "production", "production_learned")
 REFERENCE = "no_pacing"
+#: The progress label of the full-competition replay (not a strategy).
+CAPACITY = "full_competition"
 
 BackendFactory = Callable[[str, Scenario, list[SimCampaign]], PacingBackend]
 
@@ -99,7 +96,8 @@ class SimulationResult:
     """Everything a report needs: the market, each strategy's replay, metrics and checks.
 
     `days` and `summaries` leave out the first `warmup_days` days; `billing` holds the
-    ledger of each strategy that ran on the real stack.
+    ledger of each strategy that ran on the real stack; `capacity` is the full-competition
+    replay that decides which campaign-days have enough traffic (`ads.simulation.capacity`).
     """
 
     scenario: Scenario
@@ -115,6 +113,7 @@ class SimulationResult:
     backends: dict[str, str] = field(default_factory=dict)
     #: Per strategy run with a pacing experiment: its arms from the simulator's metrics.
     arms: dict[str, list[ArmMetrics]] = field(default_factory=dict)
+    capacity: MarketRun | None = None
 
 
 def simulate(
@@ -130,8 +129,9 @@ def simulate(
 ) -> SimulationResult:
     """Replay the scenario once per strategy with the same traffic; no-pacing always runs.
 
-    The no-pacing replay is the reference that says which campaign-days have enough
-    traffic to fill their budget. `days` and `warmup_days` override the scenario's.
+    One more replay of the same traffic with every campaign in every auction all day
+    (`ads.simulation.capacity`) says which campaign-days have enough traffic to fill
+    their budget. `days` and `warmup_days` override the scenario's.
     """
     for name in strategies:
         if name not in STRATEGY_NAMES:
@@ -172,9 +172,12 @@ def simulate(
         finally:
             if isinstance(chosen, RealStack):
                 chosen.close()
+    capacity = full_competition_run(
+        scenario, book, seed=seed, progress=None if progress is None else progress(CAPACITY)
+    )
     regions = region_traffic(scenario.traffic, _midnight(scenario))
     measured = scenario.warmup_days
-    enough = {k for k in enough_traffic_days(runs[REFERENCE]) if k[1] >= measured}
+    enough = {k for k in enough_traffic_days(capacity, runs.values()) if k[1] >= measured}
     curves: dict[tuple[int, int], list[float]] = {}
     per_day: dict[str, list[DayMetrics]] = {}
     for name, run in runs.items():
@@ -192,7 +195,7 @@ def simulate(
     }
     return SimulationResult(
         scenario, seed, book, runs, per_day, summaries, curves, done_when(summaries),
-        measured, billing, backends, arms,
+        measured, billing, backends, arms, capacity,
     )  # fmt: skip
 
 

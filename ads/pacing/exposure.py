@@ -1,0 +1,97 @@
+"""Exposure bookkeeping: throttle-seconds per local hour, and the profiles learned from it.
+
+Pure: the tick (`ads.pacing.decisions`) adds each interval's published throttle x its
+length to the local hour it started in and hands finished hours over for storage; once a
+local day, the service (`ads.pacing.service`) turns each campaign's history of delivered
+events and exposure per hour into its traffic profile, with its timezone's pooled shape
+as the prior (`TrafficProfile.from_exposure`, `TrafficProfile.pooled`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+
+#: Campaigns per timezone that make its pooled shape (a prior needs no more).
+POOL_SIZE = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class HourExposure:
+    """Throttle-seconds of one campaign in one local hour of one local day."""
+
+    day: date
+    hour: int
+    seconds: float
+
+
+def advance(
+    current: HourExposure | None,
+    *,
+    last_tick: datetime | None,
+    throttle: float,
+    now: datetime,
+    tz: ZoneInfo,
+) -> tuple[HourExposure | None, HourExposure | None]:
+    """Add the interval since `last_tick`, at the `throttle` published then; return
+    (the hour in progress, a finished hour to store or None).
+
+    The interval is counted in the local hour it started in: ticks are a minute apart
+    and land on the hour, so nothing spills over. The ad server applies a rate up to one
+    poll later than it is published; over an hour that shifts little.
+    """
+    if last_tick is None or now <= last_tick:
+        return current, None
+    local = last_tick.astimezone(tz)
+    day, hour = local.date(), local.hour
+    seconds = throttle * (now - last_tick).total_seconds()
+    if current is not None and (current.day, current.hour) == (day, hour):
+        return HourExposure(day, hour, current.seconds + seconds), None
+    return HourExposure(day, hour, seconds), current
+
+
+def learned_profiles(
+    campaigns: Mapping[int, str],
+    events: Mapping[int, Sequence[float]],
+    exposure: Mapping[int, Sequence[float]],
+) -> dict[int, list[float] | None]:
+    """Each campaign's traffic profile (24 weights) from its hourly history.
+
+    `campaigns` maps each id to its advertiser's timezone. Campaigns with both events
+    and exposure learn `from_exposure`, and the mean of their shapes per timezone (up to
+    POOL_SIZE campaigns, lowest ids first) is the prior for all of that timezone's
+    campaigns, including those with little or no history, which thus start on their
+    market's shape instead of DEFAULT_DIURNAL. None: no history anywhere in the
+    timezone (DEFAULT_DIURNAL applies).
+    """
+    own = {
+        cid: TrafficProfile.from_exposure(events[cid], exposure[cid])
+        for cid in sorted(campaigns)
+        if cid in events and cid in exposure
+    }
+    by_zone: dict[str, list[TrafficProfile]] = {}
+    for cid, shape in own.items():
+        members = by_zone.setdefault(campaigns[cid], [])
+        if len(members) < POOL_SIZE:
+            members.append(shape)
+    priors = {tz: TrafficProfile.pooled(members) for tz, members in by_zone.items()}
+    out: dict[int, list[float] | None] = {}
+    for cid, tz in campaigns.items():
+        prior = priors.get(tz)
+        profile: TrafficProfile | None
+        if cid in own:
+            # Learned again with the market's shape as the prior (it was DEFAULT above).
+            profile = TrafficProfile.from_exposure(events[cid], exposure[cid], prior=prior)
+        elif cid in events:
+            # History from before exposure was recorded: deliveries, as before.
+            profile = TrafficProfile.from_observed(
+                [round(v) for v in events[cid]], prior=prior or DEFAULT_DIURNAL
+            )
+        else:
+            profile = prior
+        out[cid] = None if profile is None else list(profile.weights)
+    return out

@@ -1,0 +1,65 @@
+"""Which campaign-days have enough traffic to fill their budget, independently of any strategy.
+
+A campaign "has enough traffic" on a day when, in a counterfactual replay of the same
+opportunities where **every** campaign stays in every auction all day (throttle 1, no
+budget stop, nobody runs out), what it would win at second price is at least that day's
+budget. That is the least traffic it can count on: in any real run its competitors can
+only be fewer (throttled, out of budget), never more. A campaign that only fills its
+budget because its competitors ran out early is not counted, whatever the strategy.
+
+The earlier definition ("its no-pacing replay delivered its budget") was biased: in the
+no-pacing run many campaigns exhaust their budgets by the afternoon and leave the evening
+to lower bidders, who then look able to fill their budget although, against competitors
+that pace (and so stay in all day), they cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from ads.simulation.book import SimCampaign
+from ads.simulation.market import MarketRun, Progress, run_market
+from ads.simulation.pacing_backend import SpendEvent
+from ads.simulation.scenario import Scenario
+
+Key = tuple[int, int]
+
+
+class FullCompetition:
+    """A `PacingBackend` with every campaign at throttle 1 on its days and no budget stop."""
+
+    def __init__(self, book: list[SimCampaign]) -> None:
+        self.book = book
+
+    def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None:
+        """Spend is never looked at: nobody stops."""
+
+    def tick(self, now: datetime) -> dict[int, float]:
+        return {c.key: 1.0 for c in self.book if c.day_index(now) is not None}
+
+    def day_budget(self, key: int, day: int) -> int:
+        return 0  # no budget applies in this replay
+
+
+def full_competition_run(
+    scenario: Scenario, book: list[SimCampaign], *, seed: int, progress: Progress | None = None
+) -> MarketRun:
+    """The counterfactual replay: the same opportunities (same seed), everybody always in."""
+    return run_market(scenario, book, FullCompetition(book), seed=seed, progress=progress)
+
+
+def enough_traffic_days(capacity: MarketRun, runs: Iterable[MarketRun]) -> set[Key]:
+    """Campaign-days whose full-competition winnings reach their budget in every run.
+
+    A LIFETIME campaign's day budget is its allowance, which depends on what the
+    strategy delivered earlier; the largest allowance any run gave it is the bar, so the
+    set is the same for every strategy and errs towards leaving campaign-days out.
+    """
+    runs = list(runs)
+    out = set()
+    for key, cd in capacity.days.items():
+        budget = max((run.days[key].budget_micros for run in runs if key in run.days), default=0)
+        if budget > 0 and sum(cd.spend_per_minute) >= budget:
+            out.add(key)
+    return out
