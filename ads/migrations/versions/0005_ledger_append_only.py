@@ -69,7 +69,10 @@ def _statements(*, up: bool) -> tuple[str, ...]:
         return POSTGRES_UP if up else POSTGRES_DOWN
     if dialect == "sqlite":
         return SQLITE_UP if up else SQLITE_DOWN
-    raise NotImplementedError(f"no append-only trigger for {dialect}")
+    raise RuntimeError(
+        f"no append-only ledger trigger for the {dialect} dialect "
+        "(only sqlite and postgresql are supported)"
+    )
 
 
 def upgrade() -> None:
