@@ -22,10 +22,22 @@ spend bought but not reported yet (the refresh horizon's worth) is added to what
 reported before comparing with the curve, a Smith-predictor style dead-time correction.
 
 The guard plans on expected flow, which is fine for budgets worth thousands of charges
-but not for small ones, where one click can be 5-15% of the day: the campaign stops
-(EXHAUSTED) as soon as the headroom left under the hard cap, after the spend in flight,
-is smaller than the largest single charge it can incur (`TickInput.max_charge_micros`),
-since the next win could then cross the cap by itself.
+but not for small ones, where one click can be 2-30% of the day. Stopping the campaign
+as soon as the headroom under the hard cap is smaller than its bid would leave up to a
+click's worth of budget unspent; instead each decision also carries a budget-aware bid
+cap (`Decision.max_charge_micros`), the largest single charge the campaign may incur
+until the next refresh, which the ad server applies to the campaign's bids (a
+second-price charge never exceeds the capped bid). The rule (see `_bid_cap`): with h the
+headroom under the hard cap after the spend in flight, u = min(largest charge, h) and λ
+the expected number of charges of size u over the refresh horizon at the decided
+throttle, the cap is h / max(1, λ + z·√λ) (z = GUARD_Z), never above the campaign's own
+largest charge (then None: uncapped). One charge can therefore never cross the cap, and
+λ + z·√λ charges fit; while the bid is capped, λ comes from a Poisson upper bound on
+the charge rate rather than the point estimate (`_guard_rate`). The campaign stops
+(EXHAUSTED) only when the headroom is below the smallest useful charge
+(`TickInput.min_charge_micros`), or, where the ad server cannot apply a bid cap
+(`TickInput.bid_capping` False: ad groups' own caps), as soon as the headroom is smaller
+than its largest single charge.
 """
 
 from __future__ import annotations
@@ -66,7 +78,7 @@ class PacingStatus(StrEnum):
         delivery, whether the controller is pacing it to the curve or the overdelivery
         guard is slowing it before the cap.
     EXHAUSTED: today's budget is spent (or is about to be by spend already in flight,
-        or what is left under the hard cap is less than one charge of the campaign);
+        or what is left under the hard cap is less than the smallest useful charge);
         throttle 0 until the next day or a budget increase.
     ENDED: past its schedule end; throttle 0.
     PAUSED: not active (paused or archived); throttle 0. Takes precedence over the
@@ -133,7 +145,12 @@ class TickInput:
     budget, or today's `lifetime_daily_allowance` for a LIFETIME budget.
     `max_charge_micros` is the largest single charge the campaign (or ad group) can incur:
     its highest CPC bid, or its highest CPM bid / 1000 (see `budget.single_charge_micros`);
-    0 means unknown, and only the expected-flow guard applies.
+    0 means unknown, and only the expected-flow guard applies (no bid cap either).
+    `bid_capping` says whether the ad server applies the decision's bid cap: when it does,
+    a campaign whose bid exceeds the headroom keeps serving with a lower bid cap; when it
+    doesn't, the campaign stops as soon as one charge could cross the cap.
+    `min_charge_micros` is the smallest charge worth bidding: with bid capping, the
+    campaign stops once the headroom is below max(1, min_charge_micros).
     """
 
     now: datetime
@@ -151,6 +168,8 @@ class TickInput:
     started: bool = True
     ended: bool = False
     max_charge_micros: int = 0
+    bid_capping: bool = True
+    min_charge_micros: int = 0
 
     def __post_init__(self) -> None:
         if any(t.tzinfo is None for t in (self.now, self.day_start, self.day_end)):
@@ -161,6 +180,8 @@ class TickInput:
             raise ValueError("a budget is non-negative")
         if self.max_charge_micros < 0:
             raise ValueError("max_charge_micros is non-negative")
+        if self.min_charge_micros < 0:
+            raise ValueError("min_charge_micros is non-negative")
         if not math.isfinite(self.refresh_horizon_seconds) or self.refresh_horizon_seconds < 0:
             raise ValueError("refresh_horizon_seconds is finite and non-negative")
 
@@ -170,7 +191,11 @@ class Decision:
     """A tick's outcome: the rate to publish, why, and the state to store for next time.
 
     `target_spend_micros` is where the STANDARD curve is now; `remaining_micros` is the
-    budget left (never negative; overdelivery shows as 0).
+    budget left (never negative; overdelivery shows as 0). `max_charge_micros` is the
+    budget-aware bid cap: the largest single charge the campaign may incur until the next
+    refresh (the ad server caps its bids at it), or None when its bids are not capped
+    (its own largest charge fits, the charge is unknown, it does not serve, or the ad
+    server cannot apply a cap).
     """
 
     throttle: float
@@ -178,6 +203,7 @@ class Decision:
     target_spend_micros: int
     remaining_micros: int
     state: ControllerState
+    max_charge_micros: int | None = None
 
 
 def effective_throttle(campaign_throttle: float, ad_group_throttle: float | None = None) -> float:
@@ -216,11 +242,13 @@ class PacingController:
         spent = inp.spent_today_micros
         target_now = target_spend(budget, self._fraction(inp, inp.now))
         throttle, status = 0.0, self._gate(inp)
+        bid_cap: int | None = None
         if status is None:
             in_flight = self._in_flight(history, rate, inp)
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
-            throttle = min(planned, self._guard(rate, in_flight, inp))
+            guard_rate = self._guard_rate(learned, rate, in_flight, inp)
+            throttle = min(planned, self._guard(guard_rate, in_flight, inp))
             if self._one_charge_overruns(in_flight, inp):
                 throttle = 0.0
             if throttle <= 0:
@@ -229,6 +257,8 @@ class PacingController:
                 status = PacingStatus.LIMITED_BY_BUDGET
             else:
                 throttle, status = 1.0, PacingStatus.PACING
+            if throttle > 0:
+                bid_cap = self._bid_cap(throttle, guard_rate, in_flight, inp)
 
         keep = math.ceil(inp.refresh_horizon_seconds / cfg.tick_seconds) + 2
         new_state = replace(
@@ -237,7 +267,7 @@ class PacingController:
             last_tick=inp.now,
             recent_throttles=(*history, throttle)[-keep:],
         )
-        return Decision(throttle, status, target_now, max(0, budget - spent), new_state)
+        return Decision(throttle, status, target_now, max(0, budget - spent), new_state, bid_cap)
 
     def _gate(self, inp: TickInput) -> PacingStatus | None:
         """Why the campaign must not serve at all (throttle 0), or None if it may."""
@@ -325,24 +355,53 @@ class PacingController:
             return min(1.0, 2 * max(last, cfg.initial_rate)) if wanted > 0 else cfg.min_rate
         return min(1.0, max(cfg.min_rate, wanted / per_unit))
 
+    @staticmethod
+    def _guard_rate(
+        learned: ControllerState, rate: float | None, in_flight: float, inp: TickInput
+    ) -> float | None:
+        """The traffic value per unit throttle the guard and the bid cap plan with.
+
+        The point estimate, except while the bid is capped (the headroom h is below the
+        campaign's largest charge c): there the last charges of the day are at stake and
+        the estimate rests on a handful of charges, which can be far too low after a
+        quiet spell (then the plan opens the throttle and a burst of wins crosses the
+        cap). The guard then uses a Poisson upper bound instead: with n = the discounted
+        spend over c (charges observed, each counted at the full charge) over the
+        discounted exposure E, at most (n + z·√n + z²) / E charges a second, each of at
+        most u = min(c, h); the rate is the larger of that × u and the point estimate.
+        """
+        c = inp.max_charge_micros
+        if rate is None or c <= 0 or not inp.bid_capping:
+            return rate
+        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
+        headroom = cap - inp.spent_today_micros - in_flight
+        exposure = learned.exposure_sum_seconds
+        if headroom >= c or headroom <= 0 or exposure <= 0:
+            return rate
+        charges = learned.spend_sum_micros / c
+        upper = (charges + GUARD_Z * math.sqrt(charges) + GUARD_Z * GUARD_Z) / exposure
+        return max(rate, upper * headroom)
+
     def _guard(self, rate: float | None, in_flight: float, inp: TickInput) -> float:
         """Highest rate whose expected spend over the refresh horizon stays under the cap.
 
         The cap is budget x (1 + delivered overdelivery allowance); spend in flight uses
         part of the headroom already. At no headroom the rate is 0.
 
-        Charges are whole clicks or impressions, so with a known largest charge c the
+        Charges are whole clicks or impressions, so with a known largest charge u the
         number of charges in a horizon is treated as Poisson with mean λ, and λ is chosen
-        so that λ + z·√λ charges fit the headroom h/c (z = GUARD_Z): a planned flow that
+        so that λ + z·√λ charges fit the headroom h/u (z = GUARD_Z): a planned flow that
         is exactly on target still leaves room for the random extra win, which matters
-        when one click is several percent of a small budget.
+        when one click is several percent of a small budget. With bid capping a charge
+        is at most min(c, h) (the bid cap never exceeds the headroom), so u is that.
         """
         cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
         headroom = cap - inp.spent_today_micros - in_flight
-        if headroom > 0 and inp.max_charge_micros > 0:
-            charges = headroom / inp.max_charge_micros
+        unit = _charge_unit(headroom, inp)
+        if headroom > 0 and unit > 0:
+            charges = headroom / unit
             root = (math.sqrt(GUARD_Z * GUARD_Z + 4.0 * charges) - GUARD_Z) / 2.0
-            headroom = root * root * inp.max_charge_micros
+            headroom = root * root * unit
         if headroom <= 0:
             return 0.0
         per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds
@@ -350,24 +409,71 @@ class PacingController:
             return 1.0
         return min(1.0, headroom / per_unit)
 
+    def _bid_cap(
+        self, throttle: float, rate: float | None, in_flight: float, inp: TickInput
+    ) -> int | None:
+        """The budget-aware bid cap to publish with a serving decision, or None (uncapped).
+
+        h = the headroom under the hard cap after the spend in flight; u = min(c, h), the
+        largest charge the campaign can incur (c: its own largest charge); λ = the expected
+        number of charges of size u over the refresh horizon at `throttle` (the expected
+        spend, estimated at full bids, over u). The cap is floor(h / max(1, λ + z·√λ)),
+        z = GUARD_Z: a single charge never crosses the hard cap, and neither do λ + z·√λ
+        charges. When that is at least c the bids need no cap (None); so does a campaign
+        whose charge is unknown (c = 0) or whose ad server cannot apply one.
+        """
+        c = inp.max_charge_micros
+        if c <= 0 or not inp.bid_capping:
+            return None
+        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
+        headroom = cap - inp.spent_today_micros - in_flight
+        unit = _charge_unit(headroom, inp)
+        if headroom <= 0 or unit <= 0:
+            return None  # unreachable while serving: the stop comes first
+        per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds
+        expected = throttle * per_unit / unit
+        share = math.floor(headroom / max(1.0, expected + GUARD_Z * math.sqrt(expected)))
+        return None if share >= c else max(1, share)
+
     @staticmethod
     def _one_charge_overruns(in_flight: float, inp: TickInput) -> bool:
-        """Whether the next single charge could cross the hard cap on its own.
+        """Whether the campaign must stop because the headroom is too small for a charge.
+
+        With bid capping (the ad server caps the campaign's bids at the decision's
+        `max_charge_micros`), only when the headroom under the hard cap, after the spend
+        in flight, is below the smallest useful charge, max(1, `min_charge_micros`): a
+        campaign whose bid exceeds the headroom keeps serving at a lower bid cap.
+        Without (`bid_capping` False), when the next single charge at its full bid could
+        cross the cap on its own; a bid larger than the whole cap then never serves.
 
         The stop is EXHAUSTED rather than LIMITED_BY_BUDGET: the campaign may not serve
         at any rate. It lifts by itself only if the spend in flight turns out smaller
         than estimated (headroom comes back once it is reported), or with a bigger
-        budget or a new day. A bid larger than the whole cap therefore never serves:
-        one win could overdeliver by more than the allowance.
+        budget or a new day.
         """
         if inp.max_charge_micros <= 0:
             return False
         cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
-        return cap - inp.spent_today_micros - in_flight < inp.max_charge_micros
+        headroom = cap - inp.spent_today_micros - in_flight
+        if inp.bid_capping:
+            return headroom < max(1, inp.min_charge_micros)
+        return headroom < inp.max_charge_micros
 
     @staticmethod
     def _fraction(inp: TickInput, moment: datetime) -> float:
         return target_fraction(inp.profile, inp.day_start, inp.day_end, inp.tz, moment)
+
+
+def _charge_unit(headroom: float, inp: TickInput) -> float:
+    """The largest single charge the campaign can incur before the next refresh (0: unknown).
+
+    Its own largest charge, or, where the ad server applies the bid cap, no more than the
+    headroom (the cap never exceeds it).
+    """
+    c = float(inp.max_charge_micros)
+    if c <= 0 or not inp.bid_capping:
+        return c
+    return min(c, max(0.0, headroom))
 
 
 def _dead_zone(gap: float, band: float) -> float:

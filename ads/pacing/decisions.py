@@ -166,11 +166,13 @@ class ShardDecider:
                     "throttle_seconds": finished.seconds,
                 }
             )
-        publish = (decision.status, throttle, groups)
+        bid_cap = decision.max_charge_micros
+        publish = (decision.status, throttle, groups, bid_cap)
         changed = row.version is None or publish != (
             row.pacing_status,
             row.throttle,
             row.ad_group_throttles,
+            row.max_charge_micros,
         )
         out.campaigns.append(
             {
@@ -180,6 +182,7 @@ class ShardDecider:
                 "status": decision.status,
                 "throttle": throttle,
                 "ad_group_throttles": groups,
+                "max_charge_micros": bid_cap,
                 "day_budget_micros": budget,
                 "spent_today_micros": spent,
                 "target_spend_micros": decision.target_spend_micros,
@@ -221,6 +224,9 @@ class ShardDecider:
                 rule=rule_for(BudgetType.DAILY),
                 active=campaign_active and group.status is DeliveryStatus.ACTIVE,
                 max_charge_micros=_max_charge(group),
+                # The bid cap is published per campaign only: an ad group's own cap
+                # keeps the stop before one charge at its full bid could cross it.
+                bid_capping=False,
                 **common,
             ),
         )

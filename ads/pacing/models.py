@@ -4,7 +4,7 @@ A decision row is what the ad server polls (`GET /v1/pacing`) and what the next 
 starts from (the controller state). `tick_at` is the scheduler slot the row was computed
 for: a shard message delivered twice, or late after a newer tick, finds its slot already
 done and changes nothing. `version` only moves when what is published (status, throttle,
-ad-group throttles) changes, so the polling ETag stays put while nothing changes.
+ad-group throttles, bid cap) changes, so the polling ETag stays put while nothing changes.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ class CampaignPacing(Base):
     throttle: Mapped[float] = mapped_column(Float)
     #: {"<ad group id>": effective throttle} for every ad group not archived.
     ad_group_throttles: Mapped[dict[str, float]] = mapped_column(JSON)
+    #: The budget-aware bid cap: the largest single charge (campaign currency micros) the
+    #: campaign may incur until the next refresh; the ad server caps its bids at it
+    #: (CPM: bid / 1000 per impression; CPC: the CPC bid). None: bids are not capped.
+    max_charge_micros: Mapped[int | None] = mapped_column(BigInteger)
     day_budget_micros: Mapped[int] = mapped_column(BigInteger)
     spent_today_micros: Mapped[int] = mapped_column(BigInteger)
     target_spend_micros: Mapped[int] = mapped_column(BigInteger)

@@ -173,6 +173,8 @@ class PacingView:
     remaining_micros: int
     updated_at: datetime
     rule: BudgetRule
+    #: The published bid cap (largest single charge until the next refresh); None: uncapped.
+    max_charge_micros: int | None = None
 
 
 def campaign_pacing(session: Session, campaign_ids: Collection[int]) -> dict[int, PacingView]:
@@ -196,6 +198,7 @@ def campaign_pacing(session: Session, campaign_ids: Collection[int]) -> dict[int
             remaining_micros=p.remaining_micros,
             updated_at=p.tick_at,
             rule=rule_for(budget_type),
+            max_charge_micros=p.max_charge_micros,
         )
         for p, budget_type in rows
     }
@@ -251,7 +254,8 @@ def published_decisions(
     """Every campaign's current decision, ordered by id.
 
     The response is a function of the (campaign id, version) pairs only, since versions
-    move exactly when something published changes and `computedAt` is the time of that
+    move exactly when something published changes (the bid cap `maxChargeMicros`
+    included) and `computedAt` is the time of that
     version; so the ETag hashes those pairs, read first in a narrow query, and the full
     rows are read only when the caller's copy is stale.
     """
@@ -271,6 +275,7 @@ def published_decisions(
             CampaignPacing.status,
             CampaignPacing.computed_at,
             CampaignPacing.ad_group_throttles,
+            CampaignPacing.max_charge_micros,
         ).order_by(CampaignPacing.campaign_id)
     ).all()
     campaigns = [
@@ -281,8 +286,9 @@ def published_decisions(
             "version": version,
             "computedAt": computed_at.isoformat().replace("+00:00", "Z"),
             "adGroups": groups,
+            "maxChargeMicros": None if max_charge is None else str(max_charge),
         }
-        for cid, version, throttle, status, computed_at, groups in rows
+        for cid, version, throttle, status, computed_at, groups, max_charge in rows
     ]
     # A tick may have committed between the two reads: tag the body actually sent.
     etag = _etag([(row[0], row[1]) for row in rows])

@@ -69,6 +69,7 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
             CampaignPacing.status.label("pacing_status"),
             CampaignPacing.throttle,
             _json(CampaignPacing.ad_group_throttles),
+            CampaignPacing.max_charge_micros,
             CampaignPacing.spent_today_micros,
             CampaignPacing.spent_before_today_micros,
             _json(CampaignPacing.profile),

@@ -38,6 +38,9 @@ class FullCompetition:
     def tick(self, now: datetime) -> dict[int, float]:
         return {c.key: 1.0 for c in self.book if c.day_index(now) is not None}
 
+    def bid_caps(self) -> dict[int, int]:
+        return {}  # full bids: the most each campaign could win
+
     def day_budget(self, key: int, day: int) -> int:
         return 0  # no budget applies in this replay
 

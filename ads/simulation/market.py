@@ -1,9 +1,12 @@
 """The market loop on a simulated clock: traffic, auctions, late events, ticks and polls.
 
 Each simulated minute, in order: events that have reached ingestion by now are handed
-to the pacing backend; on a tick minute the backend publishes throttles; on a poll
-minute the ad server picks up the latest published throttles; then the minute's
-opportunities are auctioned with the throttles the ad server holds. Events still in
+to the pacing backend; on a tick minute the backend publishes throttles and bid caps; on
+a poll minute the ad server picks up the latest published throttles and bid caps; then
+the minute's opportunities are auctioned with the throttles the ad server holds, each
+capped campaign's bids lowered to its bid cap (CPM: bid / 1000 per impression at most
+the cap; CPC: the CPC bid at most the cap, ranked by the capped bid x CTR), so that a
+second-price charge never exceeds the cap. Events still in
 transit when the last minute ends are handed over after it, so billing sees them all.
 """
 
@@ -105,6 +108,9 @@ def run_market(
     pending: dict[int, dict[tuple[int, int, int, int], list[int]]] = defaultdict(dict)
     published: dict[int, float] = {}
     serving: dict[int, float] = {}
+    published_caps: dict[int, int] = {}
+    serving_caps: dict[int, int] = {}
+    bids: dict[int, int] = {}
     active: dict[int, int] = {}
     ranked: dict[str, list[Candidate]] = {}
     stale = True
@@ -115,15 +121,17 @@ def run_market(
             backend.ingest(now, [_event(k, v) for k, v in arrived.items()])
         if m % tick_every == 0:
             published = backend.tick(now)
+            published_caps = backend.bid_caps()
         if m % poll_every == poll_every - 1 or m == 0:
-            stale = stale or serving != published
+            stale = stale or serving != published or serving_caps != published_caps
             serving = dict(published)
+            serving_caps = dict(published_caps)
         if m in boundaries:
             days_now = {c.key: c.day_index(now) for c in book}
             active = {key: d for key, d in days_now.items() if d is not None}
             stale = True
         if stale:
-            ranked = _rank(groups, serving, active)
+            ranked, bids = _rank(groups, serving, active, serving_caps)
             stale = False
         for day_key, cd in run.days.items():
             if active.get(day_key[0]) == day_key[1]:
@@ -146,7 +154,7 @@ def run_market(
                 cost = charge_micros(
                     won.price_ecpm,
                     billing=group.billing,
-                    bid_micros=group.bid_micros,
+                    bid_micros=bids.get(won.key, group.bid_micros),
                     ctr=group.ctr,
                     usd_per_unit=group.usd_per_unit,
                 )
@@ -204,17 +212,45 @@ def _groups(book: list[SimCampaign], region_names: list[str]) -> list[_Group]:
     return out
 
 
+def capped_bid_micros(billing: BillingEvent, bid_micros: int, cap_micros: int | None) -> int:
+    """The ad group's bid under its campaign's bid cap (the largest single charge).
+
+    CPC: the CPC bid, at most the cap. CPM: the CPM bid, at most 1000 x the cap, so the
+    bid per impression (bid / 1000) is at most the cap.
+    """
+    if cap_micros is None:
+        return bid_micros
+    if billing is BillingEvent.CLICK:
+        return min(bid_micros, cap_micros)
+    return min(bid_micros, cap_micros * 1000)
+
+
 def _rank(
-    groups: list[_Group], serving: dict[int, float], active: dict[int, int]
-) -> dict[str, list[Candidate]]:
-    """Per region, the serving ad groups by eCPM, highest first (ties: lower key first)."""
+    groups: list[_Group],
+    serving: dict[int, float],
+    active: dict[int, int],
+    caps: dict[int, int] | None = None,
+) -> tuple[dict[str, list[Candidate]], dict[int, int]]:
+    """Per region, the serving ad groups by eCPM, highest first (ties: lower key first).
+
+    Also the bids lowered by a campaign's bid cap, by group key (others bid in full).
+    """
+    caps = caps or {}
     ranked: dict[str, list[Candidate]] = defaultdict(list)
+    bids: dict[int, int] = {}
     for key, g in enumerate(groups):
         throttle = serving.get(g.campaign, 0.0)
         if throttle <= 0.0 or g.campaign not in active:
             continue
+        ecpm = g.ecpm
+        bid = capped_bid_micros(g.billing, g.bid_micros, caps.get(g.campaign))
+        if bid < g.bid_micros:
+            bids[key] = bid
+            ecpm = ecpm_usd_micros(
+                billing=g.billing, bid_micros=bid, ctr=g.ctr, usd_per_unit=g.usd_per_unit
+            )
         for region in g.regions:
-            ranked[region].append(Candidate(key, g.ecpm, throttle, g.lo, g.hi))
+            ranked[region].append(Candidate(key, ecpm, throttle, g.lo, g.hi))
     for candidates in ranked.values():
         candidates.sort(key=lambda c: (-c.ecpm, c.key))
-    return ranked
+    return ranked, bids

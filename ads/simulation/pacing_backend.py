@@ -40,11 +40,16 @@ class SpendEvent:
 
 
 class PacingBackend(Protocol):
-    """Receives events as they arrive and publishes throttles at each tick."""
+    """Receives events as they arrive and publishes throttles (and bid caps) at each tick."""
 
     def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None: ...
 
     def tick(self, now: datetime) -> dict[int, float]: ...
+
+    def bid_caps(self) -> dict[int, int]:
+        """The bid caps published with the last tick: campaign key -> the largest single
+        charge it may incur (its currency's micros); a campaign absent is uncapped."""
+        ...
 
     def day_budget(self, key: int, day: int) -> int: ...
 
@@ -65,6 +70,7 @@ class InMemoryPacing:
         self.reported: dict[tuple[int, int], int] = defaultdict(int)
         self.since_last: dict[int, int] = defaultdict(int)
         self.budgets: dict[tuple[int, int], int] = {}
+        self.caps: dict[int, int] = {}
         self.max_charge = {
             c.key: max((single_charge_micros(g.bid_micros, g.billing) for g in c.ad_groups),
                        default=0)
@@ -90,8 +96,13 @@ class InMemoryPacing:
             self.budgets[key, day] = budget
         return self.budgets[key, day]
 
+    def bid_caps(self) -> dict[int, int]:
+        return self.caps
+
     def tick(self, now: datetime) -> dict[int, float]:
         throttles: dict[int, float] = {}
+        self.caps = {}
+        bid_cap = getattr(self.strategy, "bid_cap", None)
         for campaign in self.book:
             key = campaign.key
             day = campaign.day_index(now)
@@ -116,4 +127,8 @@ class InMemoryPacing:
             rate = self.strategy.throttle(key, obs)
             # The budget stop every ad platform has, whatever the pacing strategy.
             throttles[key] = 0.0 if reported >= budget else min(1.0, max(0.0, rate))
+            # A strategy that publishes a bid cap with its decision (production does).
+            cap = None if bid_cap is None or throttles[key] <= 0.0 else bid_cap(key)
+            if cap is not None:
+                self.caps[key] = cap
         return throttles

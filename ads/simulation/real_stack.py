@@ -10,7 +10,8 @@ What runs is what production runs, minus HTTP and the broker:
 * each tick runs `ads.pacing.service.recompute_shard`, the function the
   `pacing.recompute_shard` actor runs, with the slot = the simulated minute (the service
   takes its `now` from the slot, never the wall clock), on one shard;
-* throttles are read back with `published_decisions` (what GET /v1/pacing serves) and
+* throttles and bid caps (`maxChargeMicros`) are read back with `published_decisions`
+  (what GET /v1/pacing serves) and
   day budgets with `campaign_pacing` (what the admin API shows);
 * a pacing experiment, when asked for, is created through `ads.experiments.service`
   and the pacing service paces each campaign by its arm, as in production;
@@ -104,6 +105,7 @@ class RealStack:
         self.advertiser_ids: dict[int, int] = {}
         self.budgets: dict[tuple[int, int], int] = {}
         self.rejected = 0
+        self.caps: dict[int, int] = {}
         self._keys: dict[int, int] = {}
         self._populate()
         self.experiment: PacingExperiment | None = None
@@ -180,7 +182,15 @@ class RealStack:
             if day is not None:
                 self.budgets[key, day] = view.day_budget_micros
         self.session.rollback()  # end the read transaction; nothing is pending
+        self.caps = {
+            self._keys[row["id"]]: int(row["maxChargeMicros"])
+            for row in published
+            if row["maxChargeMicros"] is not None
+        }
         return {self._keys[row["id"]]: float(row["throttle"]) for row in published}
+
+    def bid_caps(self) -> dict[int, int]:
+        return self.caps
 
     def day_budget(self, key: int, day: int) -> int:
         """The budget the pacing service used for that day (0 if it never ticked it)."""

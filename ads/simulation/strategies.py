@@ -2,8 +2,10 @@
 
 A strategy sees what the pacing service sees at a tick (reported spend, which lags the
 truth by the event delay) and returns the throttle the ad server will apply after its
-next poll. Every strategy also gets the same budget stop from the market: once reported
-spend reaches the day's budget the campaign stops serving.
+next poll. A strategy may also publish a bid cap per campaign (`bid_cap(key)`, the
+largest single charge until the next refresh, None: uncapped); only production does.
+Every strategy also gets the same budget stop from the market: once reported spend
+reaches the day's budget the campaign stops serving.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ class Production:
     STANDARD mode, the default diurnal profile (or `profiles[key]`, for the diagnostic
     with learned profiles), the scenario's overdelivery allowance, the refresh horizon
     (event delay + poll period) the deployment configures, and the campaign's largest
-    single charge, as the pacing service passes them.
+    single charge, as the pacing service passes them; the decision's bid cap is
+    published with the throttle (`bid_cap`).
     """
 
     rule: BudgetRule = field(default_factory=BudgetRule)
@@ -87,6 +90,7 @@ class Production:
     name: str = "production"
     profiles: dict[int, TrafficProfile] = field(default_factory=dict)
     states: dict[int, ControllerState] = field(default_factory=dict)
+    caps: dict[int, int | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.controller = PacingController(self.config)
@@ -110,4 +114,9 @@ class Production:
             ),
         )
         self.states[key] = decision.state
+        self.caps[key] = decision.max_charge_micros
         return decision.throttle
+
+    def bid_cap(self, key: int) -> int | None:
+        """The bid cap of the campaign's last decision (the same controller decision)."""
+        return self.caps.get(key)

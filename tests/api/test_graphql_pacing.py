@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from ads.api.ids import global_id
 from ads.api.schema import build_schema
-from ads.campaigns.rules import BudgetType
+from ads.campaigns.rules import BillingEvent, BudgetType
 from ads.config import Settings
 from ads.pacing.budget_rules import BUDGET_RULES, describe, rule_for
 from ads.pacing.service import recompute_shard
@@ -27,6 +27,7 @@ query Pacing($id: ID!) {
       spentToday { amountMicros currency }
       targetSoFar { amountMicros }
       remainingBudget { amountMicros }
+      maxCharge { amountMicros currency }
     }
     advertiser { spendToday { amountMicros currency } }
   }
@@ -89,7 +90,29 @@ def test_pacing_reports_the_last_tick_and_spend_today_the_live_counters(
     assert pacing["remainingBudget"] == {"amountMicros": str(100_000_000 - 3_500_000)}
     assert 0 < int(pacing["targetSoFar"]["amountMicros"]) < 100_000_000
     assert pacing["budgetRule"] == describe(rule_for(BudgetType.DAILY))
+    assert pacing["maxCharge"] is None  # 2,500-micro impressions fit many times
     assert campaign["advertiser"]["spendToday"] == {"amountMicros": "4000000", "currency": "USD"}
+
+
+def test_pacing_shows_the_bid_cap_near_the_end_of_the_budget(
+    client: TestClient, session: Session, settings: Settings, world: World
+) -> None:
+    slot = _slot()
+    group = factories.ad_group(
+        session, world.acme.campaign_pk, name="Clicks", bid_micros=5_000_000,
+        billing_event=BillingEvent.CLICK,
+    )  # fmt: skip
+    ad_id = factories.ad(session, group.id).id
+    _ingest(client, world.tokens["SERVICE"], ad_id, [97_000_000], slot)  # 4 units to the cap
+    recompute_shard(session, slot=slot, shard=0, shards=1, settings=settings)
+
+    body = gql(client, PACING, {"id": world.acme.campaign}, token=world.tokens["ADVERTISER"])
+
+    assert "errors" not in body, body
+    pacing = body["data"]["campaign"]["pacing"]
+    assert pacing["throttleRate"] > 0
+    assert pacing["maxCharge"]["currency"] == "USD"
+    assert 1 <= int(pacing["maxCharge"]["amountMicros"]) <= 4_000_000
 
 
 def test_pacing_is_null_and_spend_zero_before_anything_happened(

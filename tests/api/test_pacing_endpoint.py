@@ -9,10 +9,12 @@ from starlette.testclient import TestClient
 
 from ads.auth.roles import Role
 from ads.auth.service import create_token
-from ads.campaigns.rules import CampaignStatus
+from ads.campaigns.rules import BillingEvent, CampaignStatus
 from ads.config import Settings
 from ads.pacing.service import recompute_shard
+from tests import factories
 from tests.ingestion.fixtures import Tree, build_tree, service_token, tree
+from tests.pacing.test_service import spend
 
 __all__ = ["service_token", "tree"]  # fixtures
 
@@ -40,6 +42,7 @@ def test_every_decision_is_listed_and_304_while_unchanged(
         "version": 1,
         "computedAt": "2026-11-20T17:00:00Z",
         "adGroups": {str(paused.ad_group_id): 0.0},
+        "maxChargeMicros": None,
     }
     etag = response.headers["etag"]
     assert etag.startswith('"')
@@ -71,3 +74,26 @@ def test_only_service_tokens_may_poll(client: TestClient, session: Session) -> N
     assert client.get("/v1/pacing").status_code == 401
     finance = create_token(session, role=Role.FINANCE)[1]
     assert client.get("/v1/pacing", headers=auth(finance)).status_code == 403
+
+
+def test_the_bid_cap_is_published_as_digits_and_moves_the_etag(
+    client: TestClient, session: Session, settings: Settings, service_token: str
+) -> None:
+    live = build_tree(session)
+    factories.ad_group(
+        session, live.campaign_id, name="Clicks", bid_micros=5_000_000,
+        billing_event=BillingEvent.CLICK,
+    )  # fmt: skip
+    recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+    first = client.get("/v1/pacing", headers=auth(service_token))
+    assert first.json()["campaigns"][0]["maxChargeMicros"] is None
+    spend(session, live.ad_id, 97_000_000)  # cap 101: 4 units left, less than one click
+    recompute_shard(session, slot=SLOT + 60, shard=0, shards=1, settings=settings)
+    tag = first.headers["etag"]
+    response = client.get("/v1/pacing", headers=auth(service_token, **{"If-None-Match": tag}))
+    assert response.status_code == 200
+    assert response.headers["etag"] != tag
+    published = response.json()["campaigns"][0]
+    assert published["throttle"] > 0
+    assert published["maxChargeMicros"].isdigit()
+    assert 1 <= int(published["maxChargeMicros"]) <= 4_000_000

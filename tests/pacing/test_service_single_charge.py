@@ -15,9 +15,10 @@ from .test_service import decision, spend, tick
 CLICK_BID = 5_000_000  # 5% of the 100-unit budget
 
 
-def test_a_cpc_campaign_stops_when_one_click_could_cross_the_cap(
+def test_a_cpc_campaign_keeps_serving_with_a_bid_cap_when_one_click_could_cross_the_cap(
     session: Session, settings: Settings
 ) -> None:
+    # (Was: the campaign stops.) The decision publishes a bid cap within the headroom.
     tree = build_tree(session)
     factories.ad_group(
         session, tree.campaign_id, name="Clicks", bid_micros=CLICK_BID,
@@ -26,7 +27,16 @@ def test_a_cpc_campaign_stops_when_one_click_could_cross_the_cap(
     spend(session, tree.ad_id, 97_000_000)  # cap 101: 4 units left, less than one click
     tick(session, settings)
     found = decision(session, tree.campaign_id)
-    assert (found.status, found.throttle) == (PacingStatus.EXHAUSTED, 0.0)
+    assert found.status is not PacingStatus.EXHAUSTED
+    assert found.throttle > 0.0
+    assert found.max_charge_micros is not None
+    assert 1 <= found.max_charge_micros <= 4_000_000
+
+
+def test_an_uncapped_campaign_publishes_no_bid_cap(session: Session, settings: Settings) -> None:
+    tree = build_tree(session)  # CPM: one impression costs 2,500 micros
+    tick(session, settings)
+    assert decision(session, tree.campaign_id).max_charge_micros is None
 
 
 def test_paused_ad_groups_bids_do_not_stop_the_campaign(

@@ -1,8 +1,15 @@
-"""The single-charge guard: stop when one more charge could cross the hard cap by itself."""
+"""The single-charge guard and the budget-aware bid cap.
+
+With bid capping (the campaign decision, applied by the ad server), a campaign whose bid
+exceeds the headroom under the hard cap keeps serving with a bid cap no larger than the
+headroom; without it (an ad group's own cap, `bid_capping=False`) it stops as soon as one
+more charge at its full bid could cross the cap by itself.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -12,30 +19,75 @@ from ads.campaigns.rules import BillingEvent
 from ads.pacing.budget import BudgetRule, PacingMode, single_charge_micros
 from ads.pacing.controller import ControllerState, PacingController, PacingStatus, TickInput
 
-from .factories import BUDGET, tick_input, warm_state
+from .factories import BUDGET, DAY_END, tick_input, warm_state
 from .test_controller import states, tick_inputs
 
 controller = PacingController()
 RULE = BudgetRule(delivered_overdelivery_fraction=0.01)
 CAP = RULE.hard_cap_micros(BUDGET)  # 101 units
+#: No allowance: the hard cap is the budget, so a headroom below one micro is reachable
+#: while spend is still under the budget (the gate stops a spent budget first).
+NO_ALLOWANCE = BudgetRule(delivered_overdelivery_fraction=0)
 CLICK = 5_000_000  # one click: 5% of the budget
 
 
 @pytest.mark.parametrize("mode", list(PacingMode))
-def test_a_campaign_stops_when_one_charge_could_cross_the_cap(mode: PacingMode) -> None:
+def test_without_bid_capping_a_campaign_stops_when_one_charge_could_cross_the_cap(
+    mode: PacingMode,
+) -> None:
     # No traffic estimate yet: nothing in flight, so the headroom is cap - spent.
     inp = tick_input(
-        mode=mode, rule=RULE, spent_today_micros=CAP - CLICK + 1, max_charge_micros=CLICK
+        mode=mode,
+        rule=RULE,
+        spent_today_micros=CAP - CLICK + 1,
+        max_charge_micros=CLICK,
+        bid_capping=False,
     )
     decision = controller.tick(None, inp)
     assert decision.throttle == 0.0
     assert decision.status is PacingStatus.EXHAUSTED
     assert decision.remaining_micros == BUDGET - inp.spent_today_micros
+    assert decision.max_charge_micros is None
+
+
+@pytest.mark.parametrize("mode", list(PacingMode))
+def test_with_bid_capping_it_keeps_serving_at_a_bid_cap_within_the_headroom(
+    mode: PacingMode,
+) -> None:
+    # (Was: the campaign stops.) The bid cap replaces the stop: one more click may cost
+    # at most the headroom, so the campaign can fill its budget to within the allowance.
+    spent = CAP - CLICK + 1
+    inp = tick_input(mode=mode, rule=RULE, spent_today_micros=spent, max_charge_micros=CLICK)
+    decision = controller.tick(None, inp)
+    assert decision.throttle > 0.0
+    assert decision.max_charge_micros is not None
+    assert 1 <= decision.max_charge_micros <= CAP - spent < CLICK
+
+
+def test_with_bid_capping_it_stops_below_the_smallest_useful_charge() -> None:
+    inp = tick_input(
+        rule=NO_ALLOWANCE,
+        spent_today_micros=BUDGET - 999,
+        max_charge_micros=CLICK,
+        min_charge_micros=1_000,
+    )
+    assert controller.tick(None, inp).status is PacingStatus.EXHAUSTED
+    assert controller.tick(None, replace(inp, min_charge_micros=999)).throttle > 0.0
+    with pytest.raises(ValueError, match="min_charge_micros"):
+        tick_input(min_charge_micros=-1)
 
 
 def test_headroom_of_exactly_one_charge_still_serves() -> None:
     inp = tick_input(rule=RULE, spent_today_micros=CAP - CLICK, max_charge_micros=CLICK)
     assert controller.tick(None, inp).throttle > 0.0
+    assert controller.tick(None, replace(inp, bid_capping=False)).throttle > 0.0
+
+
+def test_a_bid_that_fits_many_times_is_not_capped() -> None:
+    inp = tick_input(rule=RULE, spent_today_micros=BUDGET // 2, max_charge_micros=CLICK)
+    decision = controller.tick(warm_state(), inp)
+    assert decision.throttle > 0.0
+    assert decision.max_charge_micros is None
 
 
 def test_spend_in_flight_counts_against_the_headroom_for_one_charge() -> None:
@@ -44,16 +96,24 @@ def test_spend_in_flight_counts_against_the_headroom_for_one_charge() -> None:
     spent = CAP - CLICK - 100_000
     without = controller.tick(state, tick_input(rule=RULE, spent_today_micros=spent))
     assert without.throttle > 0.0
-    guarded = controller.tick(
-        state, tick_input(rule=RULE, spent_today_micros=spent, max_charge_micros=CLICK)
-    )
+    inp = tick_input(rule=RULE, spent_today_micros=spent, max_charge_micros=CLICK)
+    guarded = controller.tick(state, replace(inp, bid_capping=False))
     assert guarded.throttle == 0.0
     assert guarded.status is PacingStatus.EXHAUSTED
+    capped = controller.tick(state, inp)
+    assert capped.throttle > 0.0
+    assert capped.max_charge_micros is not None
+    # The bid cap leaves room for the spend in flight, not just cap - spent.
+    assert capped.max_charge_micros <= CAP - spent - 480_000 + 2_000 * 60
 
 
-def test_a_bid_above_the_whole_cap_never_serves() -> None:
+def test_a_bid_above_the_whole_cap_never_serves_without_bid_capping() -> None:
     inp = tick_input(rule=RULE, spent_today_micros=0, max_charge_micros=CAP + 1)
-    assert controller.tick(None, inp).status is PacingStatus.EXHAUSTED
+    assert controller.tick(None, replace(inp, bid_capping=False)).status is PacingStatus.EXHAUSTED
+    capped = controller.tick(None, inp)  # with bid capping it serves, bids capped
+    assert capped.throttle > 0.0
+    assert capped.max_charge_micros is not None
+    assert capped.max_charge_micros <= CAP
 
 
 def test_unknown_charge_keeps_the_expected_flow_guard_alone() -> None:
@@ -77,13 +137,29 @@ charges = st.integers(min_value=0, max_value=10**12)
 
 
 @given(states, tick_inputs(), charges)
-def test_a_serving_campaign_always_has_room_for_one_charge(
+def test_without_bid_capping_a_serving_campaign_always_has_room_for_one_charge(
+    state: ControllerState | None, inp: TickInput, charge: int
+) -> None:
+    inp = replace(inp, max_charge_micros=charge, bid_capping=False)
+    decision = controller.tick(state, inp)
+    assert decision.max_charge_micros is None
+    if decision.throttle > 0.0 and charge > 0:
+        assert inp.rule.hard_cap_micros(inp.day_budget_micros) - inp.spent_today_micros >= charge
+
+
+@given(states, tick_inputs(), charges)
+def test_the_published_bid_cap_never_lets_one_charge_cross_the_cap(
     state: ControllerState | None, inp: TickInput, charge: int
 ) -> None:
     inp = replace(inp, max_charge_micros=charge)
     decision = controller.tick(state, inp)
-    if decision.throttle > 0.0 and charge > 0:
-        assert inp.rule.hard_cap_micros(inp.day_budget_micros) - inp.spent_today_micros >= charge
+    cap = decision.max_charge_micros
+    if decision.throttle <= 0.0 or charge <= 0:
+        assert cap is None
+        return
+    largest = charge if cap is None else cap
+    assert cap is None or 1 <= cap < charge
+    assert largest <= inp.rule.hard_cap_micros(inp.day_budget_micros) - inp.spent_today_micros
 
 
 @given(states, tick_inputs(), charges, charges)
@@ -117,3 +193,59 @@ def test_the_guard_keeps_room_for_poisson_noise_in_whole_charges(
     headroom_charges = (CAP - spent) / click
     assert expected_charges + 1.5 * expected_charges**0.5 <= headroom_charges + 1e-9
     assert probe.throttle >= decision.throttle
+
+
+@given(
+    charges_left=st.floats(min_value=0.01, max_value=200.0),
+    click=st.integers(min_value=10_000, max_value=5_000_000),
+)
+def test_throttle_and_cap_bounded_charges_respect_the_guard(
+    charges_left: float, click: int
+) -> None:
+    # Less than one click left is no longer a stop: the bid cap u bounds every charge,
+    # and the expected number λ of charges of size u over the horizon at the decided
+    # throttle fits the headroom with room for Poisson noise, λ + z·√λ charges of u.
+    state = warm_state(throttle=1.0, rate_micros_per_second=2_000.0)
+    base = tick_input(rule=NO_ALLOWANCE, spent_today_micros=0)
+    about_in_flight = 2_000 * int(base.refresh_horizon_seconds)  # four ticks at throttle 1
+    spent = max(0, BUDGET - about_in_flight - max(1, int(charges_left * click)))
+    inp = replace(base, spent_today_micros=spent, max_charge_micros=click)
+    decision = controller.tick(state, inp)
+    rate = decision.state.rate_estimate or 0.0
+    # The controller's own estimate of the spend in flight (from the learned rate).
+    in_flight = controller._in_flight(state.recent_throttles, rate, inp)
+    headroom = BUDGET - spent - in_flight
+    if decision.throttle <= 0.0:
+        assert headroom < 1
+        return
+    largest = decision.max_charge_micros or click
+    assert largest <= headroom
+    expected = decision.throttle * rate * base.refresh_horizon_seconds / largest
+    assert largest * max(1.0, expected + 1.5 * expected**0.5) <= headroom * (1 + 1e-9) + 1
+
+
+def test_while_capped_a_quiet_spell_does_not_open_the_throttle() -> None:
+    # A campaign that saw almost no charges lately has a point estimate near 0, so the
+    # plan would open the throttle; with less than one full charge of headroom left the
+    # guard plans on a Poisson upper bound on the charge rate instead: with no charge
+    # seen over E = 300 s of exposure, z² / E charges a second (z = 1.5).
+    late = DAY_END - timedelta(minutes=2)  # behind the curve: the plan wants more
+    quiet = warm_state(
+        throttle=0.001, rate_micros_per_second=0.001, last_tick=late - timedelta(minutes=1)
+    )
+    spent = CAP - 2_000_000  # 2 units left under the cap, less than one 5-unit click
+    inp = tick_input(
+        now=late, rule=RULE, spent_today_micros=spent, spend_since_last_tick_micros=0,
+        max_charge_micros=CLICK,
+    )  # fmt: skip
+    decision = controller.tick(quiet, inp)
+    assert decision.throttle > 0.0
+    assert decision.max_charge_micros is not None
+    assert decision.max_charge_micros <= 2_000_000
+    upper_charges = 1.5**2 / quiet.exposure_sum_seconds * inp.refresh_horizon_seconds
+    expected = decision.throttle * upper_charges
+    assert expected + 1.5 * expected**0.5 <= 1.0 + 1e-6
+    # Uncapped (a small charge), the same quiet campaign is not held back by the bound.
+    small = controller.tick(quiet, replace(inp, max_charge_micros=1_000))
+    assert small.max_charge_micros is None
+    assert small.throttle > decision.throttle

@@ -76,6 +76,12 @@ for _field, _attribute in {
     campaign_pacing.set_field(_field, _plain(_attribute))
 
 
+@campaign_pacing.field("maxCharge")
+def resolve_max_charge(obj: _Pacing, info: GraphQLResolveInfo) -> Any:
+    micros = obj.view.max_charge_micros
+    return None if micros is None else info.context.money(micros, obj.advertiser_id)
+
+
 @campaign_pacing.field("budgetRule")
 def resolve_budget_rule(obj: _Pacing, _info: GraphQLResolveInfo) -> str:
     return describe(obj.view.rule)

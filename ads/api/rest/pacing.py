@@ -1,7 +1,12 @@
 """GET /v1/pacing: every campaign's current decision, for the ad server to poll.
 
 Compact JSON, ordered by campaign id: `{"campaigns": [{"id", "throttle", "status",
-"version", "computedAt", "adGroups": {"<id>": effective throttle}}]}`. A campaign absent
+"version", "computedAt", "adGroups": {"<id>": effective throttle}, "maxChargeMicros"}]}`.
+`maxChargeMicros` is the budget-aware bid cap, a string of digits (campaign currency
+micros) or null when uncapped: the largest single charge the campaign may incur until
+the next poll. Cap the campaign's bids at it (CPM: bid / 1000 per impression at most
+the cap; CPC: the CPC bid at most the cap, ranked by the capped bid x CTR); a
+second-price charge never exceeds the capped bid. A campaign absent
 from the list has no decision yet: do not serve it. The strong ETag changes exactly
 when a version does; send it back in `If-None-Match` to get 304 while nothing changed.
 """
