@@ -115,14 +115,6 @@ def format_amount(micros: int, currency: str) -> str:
     return f"{sign}{units}.{text}" if text else f"{sign}{units}"
 
 
-def format_micros(micros: int) -> str:
-    """Exact decimal string of a micros amount, without trailing zeros beyond 2 places."""
-    sign = "-" if micros < 0 else ""
-    units, frac = divmod(abs(micros), MICROS_PER_UNIT)
-    text = f"{frac:06d}".rstrip("0")
-    return f"{sign}{units}.{text.ljust(2, '0')}"
-
-
 def round_to_minor(micros: int, currency: str) -> int:
     """Round micros to the currency's minor unit, half away from zero (invoice rule).
 

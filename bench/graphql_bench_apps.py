@@ -44,7 +44,7 @@ from ads.campaigns.models import AdGroup, Campaign
 from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
-from ads.money import format_micros
+from ads.money import format_amount
 from bench.graphql_bench_stock import StockContext, build_stock_schema
 
 
@@ -69,7 +69,11 @@ def _app(settings: Settings, route: Route) -> Starlette:
 
 
 def _money(micros: int, currency: str) -> dict[str, str]:
-    return {"amountMicros": str(micros), "amount": format_micros(micros), "currency": currency}
+    return {
+        "amountMicros": str(micros),
+        "amount": format_amount(micros, currency),
+        "currency": currency,
+    }
 
 
 async def dashboard(request: Request) -> JSONResponse:
@@ -129,7 +133,7 @@ async def dashboard(request: Request) -> JSONResponse:
                                     "id": global_id("AdGroup", g.id),
                                     "name": g.name,
                                     "status": g.status.value,
-                                    "bid": {"amount": format_micros(g.bid_micros)},
+                                    "bid": {"amount": format_amount(g.bid_micros, currency)},
                                     "ads": {"totalCount": ad_counts.get(g.id, 0)},
                                 }
                                 for g in page.nodes

@@ -53,7 +53,7 @@ from ads.api.resolvers import (
 )
 from ads.api.schema import SCHEMA_DIR
 from ads.campaigns.models import Ad, AdGroup, Campaign
-from ads.money import format_micros
+from ads.money import format_amount
 
 
 class StockContext(RequestContext):
@@ -146,7 +146,11 @@ class StockRootConnection:
 def money(micros: int | None, currency: str) -> dict[str, Any] | None:
     if micros is None:
         return None
-    return {"amount_micros": micros, "amount": format_micros(micros), "currency": currency}
+    return {
+        "amount_micros": micros,
+        "amount": format_amount(micros, currency),
+        "currency": currency,
+    }
 
 
 query = QueryType()

@@ -68,7 +68,8 @@ def clear_tables(url: str) -> None:
             with _triggers_suspended(conn):
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
-            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sequence(conn) else None
+            if _has_sequence(conn):
+                conn.execute(text("DELETE FROM sqlite_sequence"))
     engine.dispose()
 
 

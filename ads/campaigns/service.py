@@ -234,7 +234,7 @@ def create_ad_group(
 
 
 def get_ad_group(
-    session: Session, principal: Principal, ad_group_id: int
+    session: Session, principal: Principal, ad_group_id: int, *, field: str = "id"
 ) -> tuple[AdGroup, Campaign]:
     group = session.get(AdGroup, ad_group_id)
     campaign = session.get(Campaign, group.campaign_id) if group is not None else None
@@ -243,7 +243,7 @@ def get_ad_group(
         or campaign is None
         or not policy.can_read_advertiser(principal, campaign.advertiser_id)
     ):
-        raise NotFound("ad group not found", field="id")
+        raise NotFound("ad group not found", field=field)
     return group, campaign
 
 
@@ -287,7 +287,7 @@ def create_ad(
     destination_url: str,
     status: DeliveryStatus = DeliveryStatus.ACTIVE,
 ) -> Ad:
-    group, campaign = get_ad_group(session, principal, ad_group_id)
+    group, campaign = get_ad_group(session, principal, ad_group_id, field="adGroupId")
     policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad")
     _validate_ad({"name": name, "creative_url": creative_url, "destination_url": destination_url})
     ad = Ad(
@@ -315,10 +315,15 @@ def create_ad(
 
 def get_ad(session: Session, principal: Principal, ad_id: int) -> tuple[Ad, Campaign]:
     ad = session.get(Ad, ad_id)
-    if ad is not None:
-        _group, campaign = get_ad_group(session, principal, ad.ad_group_id)
-        return ad, campaign
-    raise NotFound("ad not found", field="id")
+    group = session.get(AdGroup, ad.ad_group_id) if ad is not None else None
+    campaign = session.get(Campaign, group.campaign_id) if group is not None else None
+    if (
+        ad is None
+        or campaign is None
+        or not policy.can_read_advertiser(principal, campaign.advertiser_id)
+    ):
+        raise NotFound("ad not found", field="id")
+    return ad, campaign
 
 
 def update_ad(
@@ -329,10 +334,7 @@ def update_ad(
     *,
     expected_version: int | None = None,
 ) -> Ad:
-    try:
-        ad, campaign = get_ad(session, principal, ad_id)
-    except NotFound:
-        raise NotFound("ad not found", field="id") from None
+    ad, campaign = get_ad(session, principal, ad_id)
     policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad")
     current = ad.status
 

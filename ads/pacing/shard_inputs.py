@@ -186,44 +186,40 @@ def spend_by_day(
 
 def hourly_traffic(
     session: Session, campaign_ids: Sequence[int], *, before: date
-) -> dict[int, list[int]]:
+) -> dict[int, list[float]]:
     """Events per local hour over the history window ending before `before`."""
-    counts: dict[int, list[int]] = {}
-    since = before - timedelta(days=PROFILE_HISTORY_DAYS)
-    for chunk in _chunks(campaign_ids):
-        for cid, hour, events in session.execute(
-            select(
-                CampaignHourTraffic.campaign_id,
-                CampaignHourTraffic.hour,
-                func.sum(CampaignHourTraffic.events),
-            )
-            .where(CampaignHourTraffic.campaign_id.in_(chunk))
-            .where(CampaignHourTraffic.day >= since, CampaignHourTraffic.day < before)
-            .group_by(CampaignHourTraffic.campaign_id, CampaignHourTraffic.hour)
-        ):
-            counts.setdefault(cid, [0] * 24)[hour] = int(events)
-    return counts
+    return _hourly_sums(session, campaign_ids, CampaignHourTraffic, "events", before=before)
 
 
 def hourly_exposure(
     session: Session, campaign_ids: Sequence[int], *, before: date
 ) -> dict[int, list[float]]:
     """Throttle-seconds per local hour over the history window ending before `before`."""
-    seconds: dict[int, list[float]] = {}
+    return _hourly_sums(
+        session, campaign_ids, CampaignHourExposure, "throttle_seconds", before=before
+    )
+
+
+def _hourly_sums(
+    session: Session,
+    campaign_ids: Sequence[int],
+    table: type[CampaignHourTraffic] | type[CampaignHourExposure],
+    column: str,
+    *,
+    before: date,
+) -> dict[int, list[float]]:
+    """Per campaign, 24 sums of `column` by local hour over the profile history window."""
+    sums: dict[int, list[float]] = {}
     since = before - timedelta(days=PROFILE_HISTORY_DAYS)
     for chunk in _chunks(campaign_ids):
         for cid, hour, total in session.execute(
-            select(
-                CampaignHourExposure.campaign_id,
-                CampaignHourExposure.hour,
-                func.sum(CampaignHourExposure.throttle_seconds),
-            )
-            .where(CampaignHourExposure.campaign_id.in_(chunk))
-            .where(CampaignHourExposure.day >= since, CampaignHourExposure.day < before)
-            .group_by(CampaignHourExposure.campaign_id, CampaignHourExposure.hour)
+            select(table.campaign_id, table.hour, func.sum(getattr(table, column)))
+            .where(table.campaign_id.in_(chunk))
+            .where(table.day >= since, table.day < before)
+            .group_by(table.campaign_id, table.hour)
         ):
-            seconds.setdefault(cid, [0.0] * 24)[hour] = float(total)
-    return seconds
+            sums.setdefault(cid, [0.0] * 24)[hour] = float(total)
+    return sums
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -108,8 +108,12 @@ def test_finance_cannot_change_campaigns(session: Session) -> None:
 
 @pytest.mark.parametrize(
     "assignment",
-    ["budget_micros = -1", "budget_type = 'LIFETIME', end_at = NULL", "status = 'RUNNING'",
-     "end_at = start_at"],
+    [
+        "budget_micros = -1",
+        "budget_type = 'LIFETIME', end_at = NULL",
+        "status = 'RUNNING'",
+        "end_at = start_at",
+    ],
 )
 def test_database_constraints_refuse_what_code_would(session: Session, assignment: str) -> None:
     adv = factories.advertiser(session)
@@ -130,3 +134,28 @@ def test_database_refuses_end_before_start(session: Session) -> None:
             .values(end_at=camp.start_at - timedelta(days=1))
         )
     session.rollback()
+
+
+def test_another_tenants_ad_and_ad_group_are_not_found_by_their_own_names(
+    session: Session,
+) -> None:
+    from ads.campaigns.service import create_ad, update_ad
+
+    mine = factories.advertiser(session, name="Mine")
+    theirs = factories.advertiser(session, name="Theirs")
+    group = factories.ad_group(session, factories.campaign(session, theirs.id).id)
+    their_ad = factories.ad(session, group.id)
+    principal = Principal(role=Role.ADVERTISER, advertiser_ids=frozenset({mine.id}), token_id=7)
+    with pytest.raises(NotFound) as missing_ad:
+        update_ad(session, principal, their_ad.id, {"name": "Hijacked"})
+    assert (missing_ad.value.message, missing_ad.value.field) == ("ad not found", ["id"])
+    with pytest.raises(NotFound) as missing_group:
+        create_ad(
+            session,
+            principal,
+            ad_group_id=group.id,
+            name="X",
+            creative_url="https://cdn.example.com/x.jpg",
+            destination_url="https://example.com/x",
+        )
+    assert missing_group.value.field == ["adGroupId"]
