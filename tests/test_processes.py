@@ -21,8 +21,14 @@ def _free_port() -> int:
 
 def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env
-    return subprocess.Popen([sys.executable, "-m", "ads.cli", *args], cwd=cwd, env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ads.cli", *args],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
@@ -32,8 +38,9 @@ def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 
 def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "ads.cli", "migrate"], cwd=tmp_path, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "ads.cli", "migrate"], cwd=tmp_path, check=True, capture_output=True
+    )
     port = _free_port()
     server = _start("serve", "--port", str(port), cwd=tmp_path, env={})
     try:
@@ -54,8 +61,10 @@ def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
 
 
 def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -> None:
-    env = {"ADS_BROKER_URL": redis_server_url(),
-           "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}"}
+    env = {
+        "ADS_BROKER_URL": redis_server_url(),
+        "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
+    }
     worker = _start("worker", cwd=tmp_path, env=env)
     scheduler = _start("scheduler", cwd=tmp_path, env=env)
     time.sleep(3)
@@ -68,8 +77,14 @@ def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -
 
 
 def test_worker_refuses_the_embedded_broker(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "ads.cli", "worker"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60, check=False,
-                            env={k: v for k, v in os.environ.items() if not k.startswith("ADS_")})
+    result = subprocess.run(
+        [sys.executable, "-m", "ads.cli", "worker"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("ADS_")},
+    )
     assert result.returncode == 2
     assert "needs ADS_BROKER_URL" in result.stderr

@@ -21,23 +21,19 @@ estimated from reported spend over the rate that was in force when it was bought
 spend bought but not reported yet (the refresh horizon's worth) is added to what was
 reported before comparing with the curve, a Smith-predictor style dead-time correction.
 
-The guard plans on expected flow, which is fine for budgets worth thousands of charges
-but not for small ones, where one click can be 2-30% of the day. Stopping the campaign
-as soon as the headroom under the hard cap is smaller than its bid would leave up to a
-click's worth of budget unspent; instead each decision also carries a budget-aware bid
-cap (`Decision.max_charge_micros`), the largest single charge the campaign may incur
-until the next refresh, which the ad server applies to the campaign's bids (a
-second-price charge never exceeds the capped bid). The rule (see `_bid_cap`): with h the
-headroom under the hard cap after the spend in flight, u = min(largest charge, h) and λ
-the expected number of charges of size u over the refresh horizon at the decided
-throttle, the cap is h / max(1, λ + z·√λ) (z = GUARD_Z), never above the campaign's own
-largest charge (then None: uncapped). One charge can therefore never cross the cap, and
-λ + z·√λ charges fit; while the bid is capped, λ comes from a Poisson upper bound on
-the charge rate rather than the point estimate (`_guard_rate`). The campaign stops
-(EXHAUSTED) only when the headroom is below the smallest useful charge
-(`TickInput.min_charge_micros`), or, where the ad server cannot apply a bid cap
-(`TickInput.bid_capping` False: ad groups' own caps), as soon as the headroom is smaller
-than its largest single charge.
+The plan works on expected flow, which is fine for budgets worth thousands of charges
+but not for small ones, where one click can be 2-30% of the day. The overdelivery guard
+(`ads.pacing.guard`) therefore bounds the probability that unseen spend (in flight and
+over the next refresh horizon, in whole charges, Poisson) crosses the hard cap, at
+`ControllerConfig.guard_risk` per decision, on the larger of the fast and a slow traffic
+estimate. Near the cap it may also publish a budget-aware bid cap
+(`Decision.max_charge_micros`, applied by the ad server to the campaign's bids, so a
+second-price charge never exceeds it): smaller charges make more of them fit and the
+count concentrate, so a campaign whose bid exceeds the headroom keeps serving at a lower
+bid instead of stopping a click short of its budget. Where the ad server cannot apply a
+bid cap (`TickInput.bid_capping` False: ad groups' own caps) the campaign stops as soon
+as one charge could cross the cap; with bid capping, when the headroom is below the
+smallest useful charge (`TickInput.min_charge_micros`) or no throttle passes the guard.
 """
 
 from __future__ import annotations
@@ -50,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 from ads.pacing.budget import BudgetRule, PacingMode
 from ads.pacing.curve import target_fraction, target_spend
+from ads.pacing.guard import GuardInput, guard
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
 from ads.pacing.state import ControllerState
 
@@ -62,10 +59,6 @@ __all__ = [
     "TickInput",
     "effective_throttle",
 ]
-
-
-#: Standard deviations of Poisson charge noise the overdelivery guard keeps room for.
-GUARD_Z = 1.5
 
 
 class PacingStatus(StrEnum):
@@ -107,6 +100,9 @@ class ControllerConfig:
         budget still to be paced today, min micros) are left alone (the hysteresis band);
         raise the minimum for small budgets whose single auctions are large.
     smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
+    slow_smoothing: the same for the slow estimate the overdelivery guard also uses.
+    guard_risk: the chance per decision the guard accepts that unseen spend (in flight
+        and over the next refresh horizon) crosses the hard cap (`ads.pacing.guard`).
     """
 
     tick_seconds: float = 60.0
@@ -117,6 +113,8 @@ class ControllerConfig:
     dead_band_fraction: float = 0.005
     dead_band_min_micros: int = 0
     smoothing: float = 0.2
+    slow_smoothing: float = 0.02
+    guard_risk: float = 0.002
 
     def __post_init__(self) -> None:
         if not self.tick_seconds > 0:
@@ -127,8 +125,10 @@ class ControllerConfig:
             raise ValueError("gains lie in (0, 1] (slope_gain in [0, 1])")
         if not 0.0 <= self.dead_band_fraction < 1.0 or self.dead_band_min_micros < 0:
             raise ValueError("the dead band is non-negative")
-        if not 0.0 < self.smoothing <= 1.0:
+        if not 0.0 < self.smoothing <= 1.0 or not 0.0 < self.slow_smoothing <= 1.0:
             raise ValueError("smoothing lies in (0, 1]")
+        if not 0.0 < self.guard_risk < 1.0:
+            raise ValueError("guard_risk lies in (0, 1)")
 
 
 DEFAULT_CONFIG = ControllerConfig()
@@ -247,18 +247,27 @@ class PacingController:
             in_flight = self._in_flight(history, rate, inp)
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
-            guard_rate = self._guard_rate(learned, rate, in_flight, inp)
-            throttle = min(planned, self._guard(guard_rate, in_flight, inp))
-            if self._one_charge_overruns(in_flight, inp):
-                throttle = 0.0
+            guard_rate = learned.guard_rate_estimate
+            guarded = guard(
+                GuardInput(
+                    planned=planned,
+                    headroom=inp.rule.hard_cap_micros(budget) - spent,
+                    in_flight=self._in_flight(history, guard_rate, inp),
+                    rate=guard_rate,
+                    horizon_seconds=inp.refresh_horizon_seconds,
+                    max_charge=inp.max_charge_micros,
+                    bid_capping=inp.bid_capping,
+                    min_charge=inp.min_charge_micros,
+                    risk=cfg.guard_risk,
+                )
+            )
+            throttle, bid_cap = guarded.throttle, guarded.bid_cap
             if throttle <= 0:
-                throttle, status = 0.0, PacingStatus.EXHAUSTED
+                throttle, status, bid_cap = 0.0, PacingStatus.EXHAUSTED, None
             elif throttle < 1:
                 status = PacingStatus.LIMITED_BY_BUDGET
             else:
                 throttle, status = 1.0, PacingStatus.PACING
-            if throttle > 0:
-                bid_cap = self._bid_cap(throttle, guard_rate, in_flight, inp)
 
         keep = math.ceil(inp.refresh_horizon_seconds / cfg.tick_seconds) + 2
         new_state = replace(
@@ -298,10 +307,13 @@ class PacingController:
         spend = max(0, inp.spend_since_last_tick_micros)  # corrections don't unlearn traffic
         exposure = bought_at * elapsed
         keep = (1 - cfg.smoothing) ** (exposure / cfg.tick_seconds)
+        slow = (1 - cfg.slow_smoothing) ** (exposure / cfg.tick_seconds)
         return replace(
             prev,
             spend_sum_micros=keep * prev.spend_sum_micros + spend,
             exposure_sum_seconds=keep * prev.exposure_sum_seconds + exposure,
+            slow_spend_sum_micros=slow * prev.slow_spend_sum_micros + spend,
+            slow_exposure_sum_seconds=slow * prev.slow_exposure_sum_seconds + exposure,
         )
 
     def _in_flight(self, history: tuple[float, ...], rate: float | None, inp: TickInput) -> float:
@@ -356,124 +368,8 @@ class PacingController:
         return min(1.0, max(cfg.min_rate, wanted / per_unit))
 
     @staticmethod
-    def _guard_rate(
-        learned: ControllerState, rate: float | None, in_flight: float, inp: TickInput
-    ) -> float | None:
-        """The traffic value per unit throttle the guard and the bid cap plan with.
-
-        The point estimate, except while the bid is capped (the headroom h is below the
-        campaign's largest charge c): there the last charges of the day are at stake and
-        the estimate rests on a handful of charges, which can be far too low after a
-        quiet spell (then the plan opens the throttle and a burst of wins crosses the
-        cap). The guard then uses a Poisson upper bound instead: with n = the discounted
-        spend over c (charges observed, each counted at the full charge) over the
-        discounted exposure E, at most (n + z·√n + z²) / E charges a second, each of at
-        most u = min(c, h); the rate is the larger of that × u and the point estimate.
-        """
-        c = inp.max_charge_micros
-        if rate is None or c <= 0 or not inp.bid_capping:
-            return rate
-        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
-        headroom = cap - inp.spent_today_micros - in_flight
-        exposure = learned.exposure_sum_seconds
-        if headroom >= c or headroom <= 0 or exposure <= 0:
-            return rate
-        charges = learned.spend_sum_micros / c
-        upper = (charges + GUARD_Z * math.sqrt(charges) + GUARD_Z * GUARD_Z) / exposure
-        return max(rate, upper * headroom)
-
-    def _guard(self, rate: float | None, in_flight: float, inp: TickInput) -> float:
-        """Highest rate whose expected spend over the refresh horizon stays under the cap.
-
-        The cap is budget x (1 + delivered overdelivery allowance); spend in flight uses
-        part of the headroom already. At no headroom the rate is 0.
-
-        Charges are whole clicks or impressions, so with a known largest charge u the
-        number of charges in a horizon is treated as Poisson with mean λ, and λ is chosen
-        so that λ + z·√λ charges fit the headroom h/u (z = GUARD_Z): a planned flow that
-        is exactly on target still leaves room for the random extra win, which matters
-        when one click is several percent of a small budget. With bid capping a charge
-        is at most min(c, h) (the bid cap never exceeds the headroom), so u is that.
-        """
-        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
-        headroom = cap - inp.spent_today_micros - in_flight
-        unit = _charge_unit(headroom, inp)
-        if headroom > 0 and unit > 0:
-            charges = headroom / unit
-            root = (math.sqrt(GUARD_Z * GUARD_Z + 4.0 * charges) - GUARD_Z) / 2.0
-            headroom = root * root * unit
-        if headroom <= 0:
-            return 0.0
-        per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds
-        if per_unit <= 0:
-            return 1.0
-        return min(1.0, headroom / per_unit)
-
-    def _bid_cap(
-        self, throttle: float, rate: float | None, in_flight: float, inp: TickInput
-    ) -> int | None:
-        """The budget-aware bid cap to publish with a serving decision, or None (uncapped).
-
-        h = the headroom under the hard cap after the spend in flight; u = min(c, h), the
-        largest charge the campaign can incur (c: its own largest charge); λ = the expected
-        number of charges of size u over the refresh horizon at `throttle` (the expected
-        spend, estimated at full bids, over u). The cap is floor(h / max(1, λ + z·√λ)),
-        z = GUARD_Z: a single charge never crosses the hard cap, and neither do λ + z·√λ
-        charges. When that is at least c the bids need no cap (None); so does a campaign
-        whose charge is unknown (c = 0) or whose ad server cannot apply one.
-        """
-        c = inp.max_charge_micros
-        if c <= 0 or not inp.bid_capping:
-            return None
-        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
-        headroom = cap - inp.spent_today_micros - in_flight
-        unit = _charge_unit(headroom, inp)
-        if headroom <= 0 or unit <= 0:
-            return None  # unreachable while serving: the stop comes first
-        per_unit = 0.0 if rate is None else rate * inp.refresh_horizon_seconds
-        expected = throttle * per_unit / unit
-        share = math.floor(headroom / max(1.0, expected + GUARD_Z * math.sqrt(expected)))
-        return None if share >= c else max(1, share)
-
-    @staticmethod
-    def _one_charge_overruns(in_flight: float, inp: TickInput) -> bool:
-        """Whether the campaign must stop because the headroom is too small for a charge.
-
-        With bid capping (the ad server caps the campaign's bids at the decision's
-        `max_charge_micros`), only when the headroom under the hard cap, after the spend
-        in flight, is below the smallest useful charge, max(1, `min_charge_micros`): a
-        campaign whose bid exceeds the headroom keeps serving at a lower bid cap.
-        Without (`bid_capping` False), when the next single charge at its full bid could
-        cross the cap on its own; a bid larger than the whole cap then never serves.
-
-        The stop is EXHAUSTED rather than LIMITED_BY_BUDGET: the campaign may not serve
-        at any rate. It lifts by itself only if the spend in flight turns out smaller
-        than estimated (headroom comes back once it is reported), or with a bigger
-        budget or a new day.
-        """
-        if inp.max_charge_micros <= 0:
-            return False
-        cap = inp.rule.hard_cap_micros(inp.day_budget_micros)
-        headroom = cap - inp.spent_today_micros - in_flight
-        if inp.bid_capping:
-            return headroom < max(1, inp.min_charge_micros)
-        return headroom < inp.max_charge_micros
-
-    @staticmethod
     def _fraction(inp: TickInput, moment: datetime) -> float:
         return target_fraction(inp.profile, inp.day_start, inp.day_end, inp.tz, moment)
-
-
-def _charge_unit(headroom: float, inp: TickInput) -> float:
-    """The largest single charge the campaign can incur before the next refresh (0: unknown).
-
-    Its own largest charge, or, where the ad server applies the bid cap, no more than the
-    headroom (the cap never exceeds it).
-    """
-    c = float(inp.max_charge_micros)
-    if c <= 0 or not inp.bid_capping:
-        return c
-    return min(c, max(0.0, headroom))
 
 
 def _dead_zone(gap: float, band: float) -> float:

@@ -21,7 +21,10 @@ class ControllerState:
     actually bought it and spend still in flight can be estimated. `spend_sum_micros`
     and `exposure_sum_seconds` are discounted sums of reported spend and of the
     throttle-seconds that bought it; their ratio is the traffic value per unit throttle.
-    These are estimates used for planning, never booked as money.
+    `slow_*` are the same sums forgetting ten times more slowly: the overdelivery guard
+    plans on the larger of both rates, so a quiet spell that has washed the fast
+    estimate out cannot open the throttle near the cap. These are estimates used for
+    planning, never booked as money.
     """
 
     throttle: float
@@ -29,6 +32,8 @@ class ControllerState:
     exposure_sum_seconds: float = 0.0
     last_tick: datetime | None = None
     recent_throttles: tuple[float, ...] = ()
+    slow_spend_sum_micros: float = 0.0
+    slow_exposure_sum_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         # Plain comparisons, no generators: a tick builds a few states per campaign.
@@ -38,7 +43,12 @@ class ControllerState:
         for rate in self.recent_throttles:
             if not 0.0 <= rate <= 1.0:
                 raise ValueError("throttle rates lie in [0, 1]")
-        if not (0.0 <= self.spend_sum_micros < _INF and 0.0 <= self.exposure_sum_seconds < _INF):
+        if not (
+            0.0 <= self.spend_sum_micros < _INF
+            and 0.0 <= self.exposure_sum_seconds < _INF
+            and 0.0 <= self.slow_spend_sum_micros < _INF
+            and 0.0 <= self.slow_exposure_sum_seconds < _INF
+        ):
             raise ValueError("spend and exposure sums are finite and non-negative")
         if self.last_tick is not None and self.last_tick.tzinfo is None:
             raise ValueError("last_tick must be timezone-aware")
@@ -49,6 +59,15 @@ class ControllerState:
         if self.exposure_sum_seconds <= 0:
             return None
         return self.spend_sum_micros / self.exposure_sum_seconds
+
+    @property
+    def guard_rate_estimate(self) -> float | None:
+        """The larger of the fast and the slow estimate (None until observed)."""
+        fast = self.rate_estimate
+        if self.slow_exposure_sum_seconds <= 0:
+            return fast
+        slow = self.slow_spend_sum_micros / self.slow_exposure_sum_seconds
+        return slow if fast is None else max(fast, slow)
 
     def with_applied_throttle(self, throttle: float) -> ControllerState:
         """This state, recording that `throttle` (not the one decided) was applied.
@@ -68,6 +87,8 @@ class ControllerState:
             "exposure_sum_seconds": self.exposure_sum_seconds,
             "last_tick": None if self.last_tick is None else _isoformat(self.last_tick),
             "recent_throttles": list(self.recent_throttles),
+            "slow_spend_sum_micros": self.slow_spend_sum_micros,
+            "slow_exposure_sum_seconds": self.slow_exposure_sum_seconds,
         }
 
     @classmethod
@@ -82,6 +103,8 @@ class ControllerState:
             exposure_sum_seconds=float(data.get("exposure_sum_seconds", 0.0)),
             last_tick=None if last_tick is None else _from_isoformat(last_tick),
             recent_throttles=tuple(map(float, data.get("recent_throttles", ()))),
+            slow_spend_sum_micros=float(data.get("slow_spend_sum_micros", 0.0)),
+            slow_exposure_sum_seconds=float(data.get("slow_exposure_sum_seconds", 0.0)),
         )
 
 
