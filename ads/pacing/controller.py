@@ -244,7 +244,8 @@ class PacingController:
         throttle, status = 0.0, self._gate(inp)
         bid_cap: int | None = None
         if status is None:
-            in_flight = self._in_flight(history, rate, inp)
+            unseen = self._unseen_exposure(history, inp)
+            in_flight = 0.0 if rate is None else rate * unseen
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
             guard_rate = learned.guard_rate_estimate
@@ -252,7 +253,7 @@ class PacingController:
                 GuardInput(
                     planned=planned,
                     headroom=inp.rule.hard_cap_micros(budget) - spent,
-                    in_flight=self._in_flight(history, guard_rate, inp),
+                    in_flight=0.0 if guard_rate is None else guard_rate * unseen,
                     rate=guard_rate,
                     horizon_seconds=inp.refresh_horizon_seconds,
                     max_charge=inp.max_charge_micros,
@@ -319,11 +320,20 @@ class PacingController:
     def _in_flight(self, history: tuple[float, ...], rate: float | None, inp: TickInput) -> float:
         """Spend already bought, or committed until the ad server polls, but not reported.
 
+        `rate` times the throttle-seconds of `_unseen_exposure`.
+        """
+        if rate is None:
+            return 0.0
+        return rate * self._unseen_exposure(history, inp)
+
+    def _unseen_exposure(self, history: tuple[float, ...], inp: TickInput) -> float:
+        """Throttle-seconds whose spend is not reported yet.
+
         One refresh horizon of the recently published rates (no earlier than local
         midnight plus one poll: older spend belongs to yesterday). It errs high by about
         one poll's worth, i.e. towards underdelivery.
         """
-        if rate is None or not history:
+        if not history:
             return 0.0
         tick = self.config.tick_seconds
         poll = min(tick, inp.refresh_horizon_seconds)
@@ -336,7 +346,7 @@ class PacingController:
             step = min(tick, window)
             throttle_seconds += published * step
             window -= step
-        return rate * throttle_seconds
+        return throttle_seconds
 
     def _plan(self, last: float, rate: float | None, in_flight: float, inp: TickInput) -> float:
         """The rate the mode asks for, before the overdelivery guard."""
