@@ -23,6 +23,7 @@ NODE_TYPES = frozenset(
         "Invoice",
         "LedgerEntry",
         "BillingExport",
+        "PacingExperiment",
     }
 )
 _CURSOR_PREFIX = "c:"

@@ -36,6 +36,8 @@ from ads.billing.models import BillingExport, Invoice, LedgerEntry
 from ads.billing.queries import exports_query, invoices_query, ledger_query
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
+from ads.experiments.models import PacingExperiment
+from ads.experiments.service import experiments_query
 from ads.pacing.service import PacingView, advertiser_spend_today, campaign_pacing
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ _BY_ID: dict[type, Callable[[Principal], Select[Any]]] = {
     Invoice: invoices_query,
     LedgerEntry: ledger_query,
     BillingExport: exports_query,
+    PacingExperiment: experiments_query,
 }
 
 

@@ -40,8 +40,12 @@ def require_manage_advertiser(principal: Principal, advertiser_id: int, *, what:
         raise Forbidden(f"the {principal.role} role cannot change {what}s")
 
 
+def is_admin(principal: Principal) -> bool:
+    return principal.role is Role.ADMIN
+
+
 def require_admin(principal: Principal, *, action: str) -> None:
-    if principal.role is not Role.ADMIN:
+    if not is_admin(principal):
         raise Forbidden(f"only ADMIN tokens can {action}")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Select, Table, false, or_, select
 from sqlalchemy.orm import Session
 
 from ads.auth import policy
@@ -87,6 +87,12 @@ def create_experiment(
     session.add(experiment)
     session.commit()
     return experiment
+
+
+def experiments_query(principal: Principal) -> Select[Any]:
+    """Experiments the caller may see by id (`node`): all for ADMIN, none for others."""
+    query = select(PacingExperiment)
+    return query if policy.is_admin(principal) else query.where(false())
 
 
 def list_experiments(session: Session, principal: Principal) -> list[PacingExperiment]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from ads.api.ids import global_id, parse_global_id
 from tests.api.conftest import World, gql
 
 CREATE = """
@@ -69,8 +70,12 @@ def test_refused_inputs_are_user_errors(client: TestClient, world: World) -> Non
         assert payload["pacingExperiment"] is None
         assert payload["userErrors"][0]["field"] == field
     assert gql(client, LIST, token=admin)["data"]["pacingExperiments"] == []
-    missing = gql(client, STOP, {"id": "999"}, token=admin)["data"]["stopPacingExperiment"]
+    absent = global_id("PacingExperiment", 999)
+    missing = gql(client, STOP, {"id": absent}, token=admin)["data"]["stopPacingExperiment"]
     assert missing["userErrors"][0]["code"] == "NOT_FOUND"
+    for wrong in ("999", global_id("Campaign", 1)):
+        refused = gql(client, STOP, {"id": wrong}, token=admin)["data"]["stopPacingExperiment"]
+        assert refused["userErrors"][0] == {"field": ["input", "id"], "code": "INVALID_ID"}
 
 
 def test_only_admin_tokens_may_touch_experiments(client: TestClient, world: World) -> None:
@@ -79,3 +84,28 @@ def test_only_admin_tokens_may_touch_experiments(client: TestClient, world: Worl
         assert body["data"]["createPacingExperiment"]["userErrors"][0]["code"] == "FORBIDDEN"
         listed = gql(client, LIST, token=world.tokens[role])
         assert listed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+NODE = """
+query($id: ID!) { node(id: $id) { __typename id ... on PacingExperiment { name status } } }"""
+
+
+def test_an_experiment_is_a_node_only_admin_can_fetch(client: TestClient, world: World) -> None:
+    admin = world.tokens["ADMIN"]
+    created = gql(client, CREATE, {"input": _input()}, token=admin)["data"]
+    experiment = created["createPacingExperiment"]["pacingExperiment"]
+    assert parse_global_id(experiment["id"])[0] == "PacingExperiment"
+    node = gql(client, NODE, {"id": experiment["id"]}, token=admin)["data"]["node"]
+    assert node == {
+        "__typename": "PacingExperiment",
+        "id": experiment["id"],
+        "name": "linear vs default",
+        "status": "RUNNING",
+    }
+    by_id = """query($id: ID!) { pacingExperiment(id: $id) { id } }"""
+    assert gql(client, by_id, {"id": experiment["id"]}, token=admin)["data"] == {
+        "pacingExperiment": {"id": experiment["id"]}
+    }
+    for role in ("ADVERTISER", "FINANCE"):
+        hidden = gql(client, NODE, {"id": experiment["id"]}, token=world.tokens[role])
+        assert hidden["data"] == {"node": None}

@@ -8,6 +8,8 @@ from ariadne import EnumType, MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 from sqlalchemy.orm import Session
 
+from ads.api.ids import InvalidId, expect_id
+from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate
 from ads.errors import Invalid, NotFound
 from ads.experiments.models import PacingExperiment
@@ -31,11 +33,14 @@ enums = [
 ]
 
 
+bind_ids("PacingExperiment", experiment)
+
+
 def _pk(value: Any) -> int:
-    text = str(value)
-    if not text.isascii() or not text.isdigit():
-        raise Invalid("not a pacing experiment number", field="id", code="INVALID_ID")
-    return int(text)
+    try:
+        return expect_id(str(value), "PacingExperiment")
+    except InvalidId:
+        raise Invalid("not a PacingExperiment ID", field="id", code="INVALID_ID") from None
 
 
 @query.field("pacingExperiments")

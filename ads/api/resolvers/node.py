@@ -17,6 +17,7 @@ from ads.auth import policy
 from ads.auth.roles import Role
 from ads.billing.models import BillingExport, Invoice, LedgerEntry
 from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.experiments.models import PacingExperiment
 
 MODELS: dict[str, type] = {
     "Advertiser": Advertiser,
@@ -27,6 +28,7 @@ MODELS: dict[str, type] = {
     "Invoice": Invoice,
     "LedgerEntry": LedgerEntry,
     "BillingExport": BillingExport,
+    "PacingExperiment": PacingExperiment,
 }
 TYPE_NAMES = {model: name for name, model in MODELS.items()}
 MAX_NODES = 100
