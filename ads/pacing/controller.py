@@ -151,6 +151,11 @@ class TickInput:
     doesn't, the campaign stops as soon as one charge could cross the cap.
     `min_charge_micros` is the smallest charge worth bidding: with bid capping, the
     campaign stops once the headroom is below max(1, min_charge_micros).
+    `poll_seconds` is the ad server's polling period (None: the tick interval). The
+    overdelivery guard counts, as unseen, what was bought over the last refresh horizon
+    at the rates in force and what the new rate buys until the next decision takes over
+    at the ad server: a tick plus the mean wait for a poll, half a poll (with an unknown
+    largest charge, a whole refresh horizon instead: that guard keeps no Poisson margin).
     """
 
     now: datetime
@@ -170,6 +175,7 @@ class TickInput:
     max_charge_micros: int = 0
     bid_capping: bool = True
     min_charge_micros: int = 0
+    poll_seconds: float | None = None
 
     def __post_init__(self) -> None:
         if any(t.tzinfo is None for t in (self.now, self.day_start, self.day_end)):
@@ -184,6 +190,8 @@ class TickInput:
             raise ValueError("min_charge_micros is non-negative")
         if not math.isfinite(self.refresh_horizon_seconds) or self.refresh_horizon_seconds < 0:
             raise ValueError("refresh_horizon_seconds is finite and non-negative")
+        if self.poll_seconds is not None and not 0 <= self.poll_seconds < math.inf:
+            raise ValueError("poll_seconds is finite and non-negative")
 
 
 @dataclass(frozen=True)
@@ -246,6 +254,9 @@ class PacingController:
         if status is None:
             unseen = self._unseen_exposure(history, inp)
             in_flight = 0.0 if rate is None else rate * unseen
+            poll = cfg.tick_seconds if inp.poll_seconds is None else inp.poll_seconds
+            # Without a known charge there is no Poisson margin: a whole horizon is it.
+            ahead = cfg.tick_seconds + poll / 2 if inp.max_charge_micros > 0 else None
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
             guard_rate = learned.guard_rate_estimate
@@ -255,7 +266,7 @@ class PacingController:
                     headroom=inp.rule.hard_cap_micros(budget) - spent,
                     in_flight=0.0 if guard_rate is None else guard_rate * unseen,
                     rate=guard_rate,
-                    horizon_seconds=inp.refresh_horizon_seconds,
+                    horizon_seconds=inp.refresh_horizon_seconds if ahead is None else ahead,
                     max_charge=inp.max_charge_micros,
                     bid_capping=inp.bid_capping,
                     min_charge=inp.min_charge_micros,

@@ -69,11 +69,13 @@ class ShardDecider:
         *,
         tick_at: datetime,
         horizon: float,
+        poll: float | None = None,
         plans: Mapping[int, CampaignPlan] | None = None,
     ):
         self.controller = controller
         self.tick_at = tick_at
         self.horizon = horizon
+        self.poll = poll
         #: Campaign id -> its experiment arm's plan (ads.experiments); others: the default.
         self.plans = plans or {}
         self._today: dict[str, tuple[ZoneInfo, date, datetime, datetime]] = {}
@@ -129,6 +131,7 @@ class ShardDecider:
             "mode": row.pacing_mode,
             "profile": profile,
             "refresh_horizon_seconds": self.horizon,
+            "poll_seconds": self.poll,
             "started": self.tick_at >= row.start_at,
             "ended": row.end_at is not None and self.tick_at >= row.end_at,
         }

@@ -73,7 +73,11 @@ def recompute_shard(
     ids = [row.id for row in inputs.campaigns]
     arms = experiment_plans(session, ids, at=tick_at, tick_seconds=settings.pacing_tick_seconds)
     decider = ShardDecider(
-        controller, tick_at=tick_at, horizon=settings.refresh_horizon_seconds, plans=arms.plans
+        controller,
+        tick_at=tick_at,
+        horizon=settings.refresh_horizon_seconds,
+        poll=settings.pacing_poll_seconds,
+        plans=arms.plans,
     )
     refresh = _day_refresh(session, inputs, decider)
     # Decided and written chunk by chunk, the database's work overlapping the engine's.

@@ -62,11 +62,17 @@ class InMemoryPacing:
     """
 
     def __init__(
-        self, book: list[SimCampaign], strategy: Strategy, *, refresh_horizon_seconds: float
+        self,
+        book: list[SimCampaign],
+        strategy: Strategy,
+        *,
+        refresh_horizon_seconds: float,
+        poll_seconds: float | None = None,
     ) -> None:
         self.book = book
         self.strategy = strategy
         self.horizon = refresh_horizon_seconds
+        self.poll = poll_seconds
         self.reported: dict[tuple[int, int], int] = defaultdict(int)
         self.since_last: dict[int, int] = defaultdict(int)
         self.budgets: dict[tuple[int, int], int] = {}
@@ -121,6 +127,7 @@ class InMemoryPacing:
                 reported_today_micros=reported,
                 reported_since_last_tick_micros=self.since_last.pop(key, 0),
                 refresh_horizon_seconds=self.horizon,
+                poll_seconds=self.poll,
                 usd_per_unit=campaign.usd_per_unit,
                 max_charge_micros=self.max_charge[key],
             )

@@ -33,6 +33,8 @@ class Observation:
     reported_today_micros: int
     reported_since_last_tick_micros: int
     refresh_horizon_seconds: float
+    #: The ad server's polling period (None: the controller's tick interval).
+    poll_seconds: float | None = None
     usd_per_unit: float = 1.0
     #: The campaign's largest single charge (`ads.pacing.budget.single_charge_micros`).
     max_charge_micros: int = 0
@@ -110,6 +112,7 @@ class Production:
                 profile=self.profiles.get(key, DEFAULT_DIURNAL),
                 rule=self.rule,
                 refresh_horizon_seconds=obs.refresh_horizon_seconds,
+                poll_seconds=obs.poll_seconds,
                 max_charge_micros=obs.max_charge_micros,
             ),
         )
