@@ -24,7 +24,7 @@ reported before comparing with the curve, a Smith-predictor style dead-time corr
 The plan works on expected flow, which is fine for budgets worth thousands of charges
 but not for small ones, where one click can be 2-30% of the day. The overdelivery guard
 (`ads.pacing.guard`) therefore bounds the probability that unseen spend (in flight and
-over the next refresh horizon, in whole charges, Poisson) crosses the hard cap, at
+until the next decision takes over, in whole charges, Poisson) crosses the hard cap, at
 `ControllerConfig.guard_risk` per decision, on the larger of the fast and a slow traffic
 estimate. Near the cap it may also publish a budget-aware bid cap
 (`Decision.max_charge_micros`, applied by the ad server to the campaign's bids, so a
@@ -102,7 +102,7 @@ class ControllerConfig:
     smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
     slow_smoothing: the same for the slow estimate the overdelivery guard also uses.
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
-        and over the next refresh horizon) crosses the hard cap (`ads.pacing.guard`).
+        and until the next decision takes over) crosses the hard cap (`ads.pacing.guard`).
     """
 
     tick_seconds: float = 60.0

@@ -1,15 +1,16 @@
 """The overdelivery guard: the throttle and bid cap under which the hard cap holds.
 
 Spend reaches the controller a refresh horizon late (event delay plus the ad server's
-poll), so between two decisions the campaign can buy what is already in flight plus one
-horizon's worth at the new throttle, none of it seen yet. Charges are whole clicks and
-impressions: at the end of a small budget one click is several percent of it, and the
-number of charges in a window is Poisson, not its mean. So the guard bounds the
+poll), so before a later decision can correct this one the campaign buys what is already
+in flight plus what the new throttle buys until the next decision takes over at the ad
+server (`horizon_seconds`: a tick plus half a poll), none of it seen yet. Charges are
+whole clicks and impressions: at the end of a small budget one click is several percent
+of it, and the number of charges in a window is Poisson, not its mean. So the guard bounds the
 *probability* of crossing the cap instead of planning on expected flow:
 
 * With bids capped at b (b = the campaign's largest charge c when uncapped), K =
   floor(h / b) charges fit in the headroom h under the hard cap (before spend in
-  flight). Counting all unseen spend, in flight and over the next horizon, in charges
+  flight). Counting all unseen spend, in flight and until the next decision, in charges
   of b gives a Poisson count N with mean Λ = (in flight + θ·rate·horizon) / b; taking
   every charge at its largest size is the worst case for a given expected spend (the
   variance is largest). The guard keeps P(N > K) <= `risk`, i.e. Λ <= λ_max(K), the
@@ -17,9 +18,10 @@ number of charges in a window is Poisson, not its mean. So the guard bounds the
 * A lower bid cap makes more, smaller charges fit, and the Poisson count concentrates:
   when the throttle the plan asks for does not fit under b = c, the guard tries b =
   h/k for k = K+1, K+2, … (a few steps, while the cap stays a useful charge) and takes
-  the first that lets the planned throttle through, or else the one that allows the
-  highest throttle. A campaign whose bid is larger than the headroom thus keeps
-  serving at a lower bid instead of stopping a click short of its budget.
+  the first that lets the planned throttle through, or else the one with the largest
+  throttle × cap (a lower bid wins less), never below half a charge. A campaign whose
+  bid is larger than the headroom thus keeps serving at a lower bid instead of stopping
+  a click short of its budget.
 
 Where the ad server cannot apply a bid cap (ad groups' own caps), b is always c, and the
 campaign stops when not even one charge fits. Where the largest charge is unknown (0),
@@ -142,7 +144,7 @@ def guard(g: GuardInput) -> GuardOutcome:
 
 
 def _room(charges: int, cap: int, g: GuardInput) -> float:
-    """Expected spend the next horizon may add, with `charges` charges of `cap` fitting."""
+    """Expected spend the new throttle may add, with `charges` charges of `cap` fitting."""
     return poisson_mean_limit(charges, g.risk) * cap - g.in_flight
 
 
