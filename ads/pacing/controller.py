@@ -328,17 +328,8 @@ class PacingController:
             slow_exposure_sum_seconds=slow * prev.slow_exposure_sum_seconds + exposure,
         )
 
-    def _in_flight(self, history: tuple[float, ...], rate: float | None, inp: TickInput) -> float:
-        """Spend already bought, or committed until the ad server polls, but not reported.
-
-        `rate` times the throttle-seconds of `_unseen_exposure`.
-        """
-        if rate is None:
-            return 0.0
-        return rate * self._unseen_exposure(history, inp)
-
     def _unseen_exposure(self, history: tuple[float, ...], inp: TickInput) -> float:
-        """Throttle-seconds whose spend is not reported yet.
+        """Throttle-seconds whose spend is not reported yet (x a rate: spend in flight).
 
         One refresh horizon of the recently published rates (no earlier than local
         midnight plus one poll: older spend belongs to yesterday). It errs high by about

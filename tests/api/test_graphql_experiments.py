@@ -109,3 +109,10 @@ def test_an_experiment_is_a_node_only_admin_can_fetch(client: TestClient, world:
     for role in ("ADVERTISER", "FINANCE"):
         hidden = gql(client, NODE, {"id": experiment["id"]}, token=world.tokens[role])
         assert hidden["data"] == {"node": None}
+        refused = gql(client, by_id, {"id": experiment["id"]}, token=world.tokens[role])
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    absent = gql(client, by_id, {"id": global_id("PacingExperiment", 999)}, token=admin)
+    assert absent["data"] == {"pacingExperiment": None}
+    for wrong in ("999", global_id("Campaign", 1)):
+        bad = gql(client, by_id, {"id": wrong}, token=admin)
+        assert bad["errors"][0]["extensions"]["code"] == "INVALID_ID"

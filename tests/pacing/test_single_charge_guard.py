@@ -206,7 +206,7 @@ def test_unseen_spend_crosses_the_cap_with_at_most_the_accepted_risk(
     largest = decision.max_charge_micros or click
     assert largest <= click
     rate = decision.state.guard_rate_estimate or 0.0
-    in_flight = controller._in_flight(state.recent_throttles, rate, inp)
+    in_flight = rate * controller._unseen_exposure(state.recent_throttles, inp)
     # The new rate buys until the next decision takes over: a tick and half a poll
     # (the poll is the tick here).
     ahead = 1.5 * controller.config.tick_seconds

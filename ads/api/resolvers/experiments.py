@@ -9,16 +9,16 @@ from graphql import GraphQLResolveInfo
 from sqlalchemy.orm import Session
 
 from ads.api.ids import InvalidId, expect_id
-from ads.api.resolvers.node import bind_ids
+from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import mutate
-from ads.errors import Invalid, NotFound
+from ads.auth import policy
+from ads.errors import Invalid
 from ads.experiments.models import PacingExperiment
 from ads.experiments.rules import Arm, ExperimentStatus, PacingStrategy
 from ads.experiments.service import (
     ArmMetrics,
     arm_metrics,
     create_experiment,
-    get_experiment,
     list_experiments,
     stop_experiment,
 )
@@ -50,13 +50,9 @@ async def resolve_experiments(_: Any, info: GraphQLResolveInfo) -> list[PacingEx
 
 
 @query.field("pacingExperiment")
-async def resolve_experiment(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
-    viewer = info.context.viewer
-    try:
-        pk = _pk(id)
-        return await info.context.run_sync(lambda s: get_experiment(s, viewer, pk))
-    except (NotFound, Invalid):
-        return None
+def resolve_experiment(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
+    policy.require_admin(info.context.viewer, action="read pacing experiments")
+    return load_node(info, id, "PacingExperiment")
 
 
 @experiment.field("arms")
