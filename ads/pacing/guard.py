@@ -45,22 +45,34 @@ _SPLIT_MAX_CHARGES = 16
 _MAX_BID_CUT = 2
 
 
-@lru_cache(maxsize=4096)
 def poisson_mean_limit(charges: int, risk: float) -> float:
     """The largest Poisson mean λ with P(N > charges) <= risk.
 
     That λ is the `risk` quantile of a Gamma(charges + 1) distribution (P(N <= k) for
     N ~ Poisson(λ) equals P(Gamma(k + 1) > λ)): exact by bisection on the Poisson
-    distribution function for small counts, Wilson-Hilferty beyond.
+    distribution function for small counts (cached), Wilson-Hilferty beyond (a few
+    flops: campaigns far from their cap each have their own count, every tick).
     """
     if charges < 0:
         return 0.0
+    if charges <= _EXACT_UP_TO:
+        return _exact_limit(charges, risk)
+    shape = charges + 1
+    z = _normal_quantile(risk)
+    return shape * (1.0 - 1.0 / (9.0 * shape) + z / (3.0 * math.sqrt(shape))) ** 3
+
+
+@lru_cache(maxsize=64)
+def _normal_quantile(risk: float) -> float:
     if not 0.0 < risk < 1.0:
         raise ValueError("risk lies in (0, 1)")
+    return NormalDist().inv_cdf(risk)
+
+
+@lru_cache(maxsize=4096)
+def _exact_limit(charges: int, risk: float) -> float:
+    _normal_quantile(risk)  # the same check of `risk`
     shape = charges + 1
-    if charges > _EXACT_UP_TO:
-        z = NormalDist().inv_cdf(risk)
-        return shape * (1.0 - 1.0 / (9.0 * shape) + z / (3.0 * math.sqrt(shape))) ** 3
     low, high = 0.0, shape + 10.0 * math.sqrt(shape) + 10.0
     for _ in range(60):
         mid = (low + high) / 2
