@@ -15,12 +15,7 @@ from ads.api.ids import global_id
 from ads.api.loaders import Relation
 from ads.api.money import Money
 from ads.api.resolvers import billing_exports
-from ads.api.resolvers.connection_types import (
-    resolve_edges,
-    resolve_nodes,
-    resolve_page_info,
-    resolve_total_count,
-)
+from ads.api.resolvers.connection_types import connection_type
 from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate, node_pk
 from ads.billing.adjustments import create_adjustment
@@ -52,16 +47,6 @@ LEDGER = Relation("ledger", LedgerEntry, LedgerEntry.advertiser_id, ledger_query
 INVOICES = Relation("invoices", Invoice, Invoice.advertiser_id, invoices_query)
 bind_ids("LedgerEntry", ledger_entry)
 bind_ids("Invoice", invoice)
-
-
-def connection_type(name: str) -> ObjectType:
-    """An `XxxConnection` type, resolved like the core ones (ads.api.resolvers.connection_types)."""
-    obj = ObjectType(name)
-    obj.set_field("edges", resolve_edges)
-    obj.set_field("nodes", resolve_nodes)
-    obj.set_field("pageInfo", resolve_page_info)
-    obj.set_field("totalCount", resolve_total_count)
-    return obj
 
 
 class _Stats:

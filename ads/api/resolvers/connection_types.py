@@ -74,7 +74,8 @@ def resolve_total_count(connection: Connection, _info: GraphQLResolveInfo) -> An
     return count.result() if count.done() else count
 
 
-def _bind(name: str) -> ObjectType:
+def connection_type(name: str) -> ObjectType:
+    """An `XxxConnection` type bound to the shared connection resolvers."""
     obj = ObjectType(name)
     obj.set_field("edges", resolve_edges)
     obj.set_field("nodes", resolve_nodes)
@@ -83,4 +84,4 @@ def _bind(name: str) -> ObjectType:
     return obj
 
 
-bindables = [_bind(name) for name in CONNECTION_TYPES]
+bindables = [connection_type(name) for name in CONNECTION_TYPES]
