@@ -255,8 +255,6 @@ class PacingController:
             unseen = self._unseen_exposure(history, inp)
             in_flight = 0.0 if rate is None else rate * unseen
             poll = cfg.tick_seconds if inp.poll_seconds is None else inp.poll_seconds
-            # Without a known charge there is no Poisson margin: a whole horizon is it.
-            ahead = cfg.tick_seconds + poll / 2 if inp.max_charge_micros > 0 else None
             last = history[-1] if history else prev.throttle
             planned = self._plan(last, rate, in_flight, inp)
             guard_rate = learned.guard_rate_estimate
@@ -266,7 +264,8 @@ class PacingController:
                     headroom=inp.rule.hard_cap_micros(budget) - spent,
                     in_flight=0.0 if guard_rate is None else guard_rate * unseen,
                     rate=guard_rate,
-                    horizon_seconds=inp.refresh_horizon_seconds if ahead is None else ahead,
+                    ahead_seconds=cfg.tick_seconds + poll / 2,
+                    horizon_seconds=inp.refresh_horizon_seconds,
                     max_charge=inp.max_charge_micros,
                     bid_capping=inp.bid_capping,
                     min_charge=inp.min_charge_micros,

@@ -3,7 +3,7 @@
 Spend reaches the controller a refresh horizon late (event delay plus the ad server's
 poll), so before a later decision can correct this one the campaign buys what is already
 in flight plus what the new throttle buys until the next decision takes over at the ad
-server (`horizon_seconds`: a tick plus half a poll), none of it seen yet. Charges are
+server (`ahead_seconds`: a tick plus half a poll), none of it seen yet. Charges are
 whole clicks and impressions: at the end of a small budget one click is several percent
 of it, and the number of charges in a window is Poisson, not its mean. So the guard bounds the
 *probability* of crossing the cap instead of planning on expected flow:
@@ -25,7 +25,9 @@ of it, and the number of charges in a window is Poisson, not its mean. So the gu
 
 Where the ad server cannot apply a bid cap (ad groups' own caps), b is always c, and the
 campaign stops when not even one charge fits. Where the largest charge is unknown (0),
-the guard keeps the expected flow under the headroom, nothing more.
+there is no count to bound: the guard keeps the expected flow of a whole refresh horizon
+(`horizon_seconds`) at the new throttle under the headroom left after spend in flight,
+the longer window being its only margin.
 """
 
 from __future__ import annotations
@@ -97,7 +99,9 @@ class GuardInput:
 
     `headroom`: hard cap minus reported spend (spend in flight not taken off).
     `in_flight`: expected spend bought but not reported yet. `rate`: expected spend per
-    second at throttle 1 (None: not known yet). `max_charge`: the largest single
+    second at throttle 1 (None: not known yet). `ahead_seconds`: how long the new
+    throttle is in force before the next decision takes over; `horizon_seconds`: the
+    refresh horizon (event delay plus poll). `max_charge`: the largest single
     charge (0: unknown). `bid_capping`: whether the ad server applies a bid cap.
     `min_charge`: the smallest cap worth publishing.
     """
@@ -106,6 +110,7 @@ class GuardInput:
     headroom: float
     in_flight: float
     rate: float | None
+    ahead_seconds: float
     horizon_seconds: float
     max_charge: int
     bid_capping: bool
@@ -125,11 +130,12 @@ def guard(g: GuardInput) -> GuardOutcome:
     """The planned throttle, lowered (and the bids capped) until the hard cap holds."""
     if g.headroom <= 0:
         return GuardOutcome(0.0, None)
-    flow = 0.0 if g.rate is None else g.rate * g.horizon_seconds  # per unit of throttle
+    rate = 0.0 if g.rate is None else g.rate
     c = g.max_charge
     if c <= 0:
         room = g.headroom - g.in_flight
-        return GuardOutcome(_fit(g.planned, room, flow), None)
+        return GuardOutcome(_fit(g.planned, room, rate * g.horizon_seconds), None)
+    flow = rate * g.ahead_seconds  # expected spend per unit of throttle
     fits = int(g.headroom // c)
     if not g.bid_capping:
         if fits < 1:

@@ -48,6 +48,7 @@ def _input(**overrides: object) -> GuardInput:
         "headroom": 10_000_000.0,
         "in_flight": 0.0,
         "rate": 1_000.0,
+        "ahead_seconds": 120.0,
         "horizon_seconds": 240.0,
         "max_charge": 1_000_000,
         "bid_capping": True,
