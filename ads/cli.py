@@ -219,6 +219,15 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
+def _seeds(text: str) -> list[int]:
+    from ads.simulation.seeds import parse_seeds
+
+    try:
+        return parse_seeds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -230,13 +239,22 @@ def _simulate(args: argparse.Namespace, _settings: Settings) -> int:
     from pathlib import Path
 
     from ads.simulation.command import run_simulation
+    from ads.simulation.runner import STRATEGY_NAMES
+    from ads.simulation.scenario import load_scenario
 
     strategies = [s for s in args.strategies.split(",") if s]
+    unknown = [s for s in strategies if s not in STRATEGY_NAMES]
+    if unknown:
+        raise DomainError(f"unknown strategy {unknown[0]!r}; known: {', '.join(STRATEGY_NAMES)}")
+    try:
+        load_scenario(args.scenario)  # refuse a bad scenario before any run starts
+    except (ValueError, OSError) as exc:
+        raise DomainError(f"scenario {args.scenario!r}: {exc}") from None
     return run_simulation(
         scenario=args.scenario, seed=args.seed, out=Path(args.out), strategies=strategies,
         days=args.days, warmup_days=args.warmup_days, backend=args.backend,
         database_url=args.database_url, experiment=args.experiment,
-        allocation=args.allocation,
+        allocation=args.allocation, seeds=args.seeds,
     )  # fmt: skip
 
 
@@ -319,7 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
         "simulate", help="replay a simulated ad marketplace and measure pacing strategies"
     )
     simulate.add_argument("--scenario", default="default", help="bundled name or a .toml path")
-    simulate.add_argument("--seed", type=int, default=None, help="default: the scenario's")
+    which_seeds = simulate.add_mutually_exclusive_group()
+    which_seeds.add_argument("--seed", type=int, default=None, help="default: the scenario's")
+    which_seeds.add_argument(
+        "--seeds",
+        type=_seeds,
+        default=None,
+        help="run once per seed, e.g. 1-4 or 1,3,7, and compare (with --backend memory: fast)",
+    )
     simulate.add_argument("--out", default="var/simulation", help="directory for the files")
     simulate.add_argument(
         "--strategies",

@@ -39,7 +39,7 @@ smallest useful charge (`TickInput.min_charge_micros`) or no throttle passes the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -281,11 +281,15 @@ class PacingController:
                 throttle, status = 1.0, PacingStatus.PACING
 
         keep = math.ceil(inp.refresh_horizon_seconds / cfg.tick_seconds) + 2
-        new_state = replace(
-            learned,
+        # Built directly: dataclasses.replace cost a tenth of the controller's time.
+        new_state = ControllerState(
             throttle=throttle,
+            spend_sum_micros=learned.spend_sum_micros,
+            exposure_sum_seconds=learned.exposure_sum_seconds,
             last_tick=inp.now,
             recent_throttles=(*history, throttle)[-keep:],
+            slow_spend_sum_micros=learned.slow_spend_sum_micros,
+            slow_exposure_sum_seconds=learned.slow_exposure_sum_seconds,
         )
         return Decision(throttle, status, target_now, max(0, budget - spent), new_state, bid_cap)
 
@@ -319,10 +323,12 @@ class PacingController:
         exposure = bought_at * elapsed
         keep = (1 - cfg.smoothing) ** (exposure / cfg.tick_seconds)
         slow = (1 - cfg.slow_smoothing) ** (exposure / cfg.tick_seconds)
-        return replace(
-            prev,
+        return ControllerState(
+            throttle=prev.throttle,
             spend_sum_micros=keep * prev.spend_sum_micros + spend,
             exposure_sum_seconds=keep * prev.exposure_sum_seconds + exposure,
+            last_tick=prev.last_tick,
+            recent_throttles=prev.recent_throttles,
             slow_spend_sum_micros=slow * prev.slow_spend_sum_micros + spend,
             slow_exposure_sum_seconds=slow * prev.slow_exposure_sum_seconds + exposure,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,8 +11,9 @@ from ads.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
 from ads.simulation.market import Progress
 from ads.simulation.report import table, write_outputs
-from ads.simulation.runner import STRATEGY_NAMES, RealStackOptions, simulate
-from ads.simulation.scenario import load_scenario
+from ads.simulation.runner import STRATEGY_NAMES, RealStackOptions, SimulationResult, simulate
+from ads.simulation.scenario import Scenario, load_scenario
+from ads.simulation.seeds import SeedRun, seeds_json, seeds_table
 
 
 def run_simulation(
@@ -26,6 +28,7 @@ def run_simulation(
     database_url: str | None = None,
     experiment: str | None = None,
     allocation: float = 0.5,
+    seeds: Sequence[int] | None = None,
 ) -> int:
     """Simulate, print the summary and the done-when lines; exit code 0 even on FAIL lines.
 
@@ -40,8 +43,43 @@ def run_simulation(
     arms = None if experiment is None else (PacingStrategy(experiment.upper()), allocation)
     if arms is not None and backend != "real":
         raise ValueError("a pacing experiment runs on the real backend (--backend real)")
-    real = RealStackOptions(out, database_url, experiment=arms) if backend == "real" else None
+    if seeds is not None and database_url is not None:
+        raise ValueError("--database-url holds one run: leave it out with --seeds")
     loaded = load_scenario(scenario)
+    if seeds is None:
+        run_once(loaded, seed, out, strategies, days, warmup_days, backend, database_url, arms)
+        return 0
+    runs = []
+    for each in seeds:
+        print(f"seed {each}", file=sys.stderr)
+        result = run_once(
+            loaded, each, out / f"seed-{each}", strategies, days, warmup_days, backend,
+            None, arms, quiet=True,
+        )  # fmt: skip
+        runs.append(SeedRun(each, result.summaries, result.checks))
+    print(seeds_table(runs))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "seeds.json"
+    path.write_text(json.dumps(seeds_json(loaded.name, runs), indent=2) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def run_once(
+    loaded: Scenario,
+    seed: int | None,
+    out: Path,
+    strategies: Sequence[str],
+    days: int | None,
+    warmup_days: int | None,
+    backend: str,
+    database_url: str | None,
+    arms: tuple[PacingStrategy, float] | None,
+    *,
+    quiet: bool = False,
+) -> SimulationResult:
+    """One simulation with progress bars; its table printed (unless `quiet`), files written."""
+    real = RealStackOptions(out, database_url, experiment=arms) if backend == "real" else None
     bars: list[ProgressBar] = []
 
     def progress(name: str) -> Progress:
@@ -61,7 +99,8 @@ def run_simulation(
     )  # fmt: skip
     if bars:
         bars[-1].finish()
-    print(table(result))
+    if not quiet:
+        print(table(result))
     for path in write_outputs(result, out):
         print(f"wrote {path}", file=sys.stderr)
-    return 0
+    return result

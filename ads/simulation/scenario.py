@@ -216,7 +216,16 @@ def load_scenario(source: str | Path) -> Scenario:
     path = Path(source)
     if path.suffix != ".toml" and not path.exists():
         path = SCENARIOS / f"{source}.toml"
-    return parse_scenario(tomllib.loads(path.read_text()))
+        if not path.exists():
+            raise ValueError(
+                f"no bundled scenario {str(source)!r} (bundled: {', '.join(bundled_scenarios())})"
+                " and no such .toml file"
+            )
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is not valid TOML: {exc}") from None
+    return parse_scenario(data)
 
 
 def parse_scenario(data: dict[str, Any]) -> Scenario:

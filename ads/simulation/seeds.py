@@ -1,0 +1,121 @@
+"""One scenario over several seeds: how much of a run's result is its random path.
+
+A single seed is one draw of the traffic, the auctions and the clicks; a campaign whose
+one click is a few percent of its budget can pass or fail a criterion on that draw
+alone. `ads simulate --seeds 1-4` replays the scenario once per seed and puts the
+figures and the done-when lines side by side, with the spread across seeds.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ads.simulation.checks import Check
+from ads.simulation.metrics import Summary
+
+__all__ = ["SeedRun", "parse_seeds", "seeds_json", "seeds_table"]
+
+_FIGURES = (
+    ("utilization_mean", "util", "{:.2%}"),
+    ("utilization_min", "util min", "{:.2%}"),
+    ("overdelivery_max", "over max", "{:.2%}"),
+    ("pacing_error_mean", "err mean", "{:.2%}"),
+    ("early_exhaustion_share", "early", "{:.2%}"),
+)
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """One seed's per-strategy summaries and the done-when checks of production."""
+
+    seed: int
+    summaries: dict[str, Summary]
+    checks: list[Check]
+
+
+def parse_seeds(text: str) -> list[int]:
+    """'1,2,5' or '1-4' or a mix ('1-3,7'): distinct non-negative seeds, in order given."""
+    seeds: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        low, sep, high = part.partition("-")
+        try:
+            first, last = int(low), int(high if sep else low)
+        except ValueError:
+            raise ValueError(f"seeds are integers or ranges like 1-4, not {part!r}") from None
+        if first < 0 or last < first:
+            raise ValueError(f"a seed range goes up from 0 or more, not {part!r}")
+        if last - first >= 100:
+            raise ValueError(f"at most 100 seeds in a range, not {part!r}")
+        seeds.extend(s for s in range(first, last + 1) if s not in seeds)
+    if not seeds:
+        raise ValueError("no seeds given")
+    return seeds
+
+
+def seeds_table(runs: Sequence[SeedRun]) -> str:
+    """Per seed and strategy the key figures, then per strategy their spread across
+    seeds, then how many seeds passed each done-when line."""
+    rows = [["seed", "strategy", *(title for _, title, _ in _FIGURES)]]
+    for run in runs:
+        for name, summary in run.summaries.items():
+            data = summary.as_dict()
+            rows.append([str(run.seed), name, *(fmt.format(data[k]) for k, _, fmt in _FIGURES)])
+    lines = _aligned(rows, text_columns=2)
+    lines.append("\nAcross seeds (mean; worst for 'over max' and 'util min'):")
+    spread = [["strategy", *(title for _, title, _ in _FIGURES)]]
+    for name in runs[0].summaries:
+        values = [run.summaries[name].as_dict() for run in runs if name in run.summaries]
+        spread.append([name, *(fmt.format(_across(key, values)) for key, _, fmt in _FIGURES)])
+    lines.extend(_aligned(spread, text_columns=1))
+    if any(run.checks for run in runs):
+        lines.append(f"\nDone-when lines for the production controller, over {len(runs)} seeds:")
+        names = list(dict.fromkeys(c.name for run in runs for c in run.checks))
+        for name in names:
+            verdicts = [(run.seed, c.passed) for run in runs for c in run.checks if c.name == name]
+            passed = [seed for seed, ok in verdicts if ok]
+            failed = [seed for seed, ok in verdicts if not ok]
+            plural = "s" if len(failed) > 1 else ""
+            listed = ", ".join(map(str, failed))
+            where = f" (failed: seed{plural} {listed})" if failed else ""
+            lines.append(f"{len(passed)}/{len(passed) + len(failed)}  {name}{where}")
+    return "\n".join(lines)
+
+
+def seeds_json(scenario: str, runs: Sequence[SeedRun]) -> dict[str, Any]:
+    """The same as data: per seed its summaries and checks."""
+    return {
+        "scenario": scenario,
+        "seeds": [
+            {
+                "seed": run.seed,
+                "summaries": {name: s.as_dict() for name, s in run.summaries.items()},
+                "checks": [asdict(c) for c in run.checks],
+            }
+            for run in runs
+        ],
+    }
+
+
+def _across(key: str, values: list[dict[str, Any]]) -> float:
+    figures = [float(v[key]) for v in values]
+    if key == "overdelivery_max":
+        return max(figures)
+    if key == "utilization_min":
+        return min(figures)
+    return statistics.fmean(figures)
+
+
+def _aligned(rows: list[list[str]], *, text_columns: int) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) if i < text_columns else cell.rjust(w) for i, (cell, w) in
+                  enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    ]  # fmt: skip
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
