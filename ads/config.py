@@ -12,6 +12,9 @@ from typing import TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+#: Shortest shared secret accepted from the environment (e.g. `openssl rand -hex 16`).
+MIN_SECRET_LENGTH = 16
+
 
 class SettingsError(ValueError):
     """A setting has a value the system cannot run with; the message is one line."""
@@ -59,6 +62,10 @@ class Settings:
     #: How often the ad server polls GET /v1/pacing; with the event delay, this is how
     #: long spend flows at a published rate before the controller can see and correct it.
     pacing_poll_seconds: int = 60
+    #: When set, GET /metrics wants `Authorization: Bearer <it>` (Prometheus'
+    #: `authorization` scrape setting); unset, it is open, for a scraper on a private
+    #: network. Each scrape runs a few aggregate queries on the database.
+    metrics_token: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -105,6 +112,7 @@ class Settings:
             event_batch_max=_int(env, "ADS_EVENT_BATCH_MAX", 10_000, minimum=1),
             event_delay_seconds=_int(env, "ADS_EVENT_DELAY_SECONDS", 120, minimum=0),
             pacing_poll_seconds=_int(env, "ADS_PACING_POLL_SECONDS", 60, minimum=1),
+            metrics_token=_secret(env, "ADS_METRICS_TOKEN"),
         )
 
     def sync_database_url(self) -> str:
@@ -178,6 +186,18 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return None
+    if len(raw) < MIN_SECRET_LENGTH or not raw.isprintable() or raw.strip() != raw:
+        raise SettingsError(
+            f"{name} must be at least {MIN_SECRET_LENGTH} printable characters, "
+            "without surrounding spaces"
+        )
+    return raw
 
 
 def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:

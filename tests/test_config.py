@@ -28,6 +28,8 @@ def test_production_turns_introspection_off_unless_asked() -> None:
         ({"ADS_PACING_TICK_SECONDS": "soon"}, "must be an integer"),
         ({"ADS_PACING_TICK_SECONDS": "0"}, "must be at least 1"),
         ({"ADS_LOG_LEVEL": "loud"}, "ADS_LOG_LEVEL"),
+        ({"ADS_METRICS_TOKEN": "short"}, "ADS_METRICS_TOKEN must be at least 16"),
+        ({"ADS_METRICS_TOKEN": " 0123456789abcdef"}, "without surrounding spaces"),
     ],
 )
 def test_bad_settings_fail_with_one_clear_line(env: dict[str, str], fragment: str) -> None:
@@ -43,3 +45,10 @@ def test_database_urls_pick_the_drivers() -> None:
     assert pg.async_database_url() == "postgresql+psycopg://u:p@db:5432/ads"
     lite = Settings.from_env({})
     assert lite.async_database_url() == "sqlite+aiosqlite:///var/ads.db"
+
+
+def test_metrics_token_is_optional() -> None:
+    assert Settings.from_env({}).metrics_token is None
+    assert Settings.from_env({"ADS_METRICS_TOKEN": ""}).metrics_token is None
+    token = "0123456789abcdef-scrape"
+    assert Settings.from_env({"ADS_METRICS_TOKEN": token}).metrics_token == token

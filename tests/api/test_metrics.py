@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from ads.api.app import create_app
 from ads.config import Settings
 from ads.pacing.service import recompute_shard
 from tests.ingestion.fixtures import Tree, event, service_token, tree
@@ -53,3 +55,22 @@ def test_metrics_count_events_and_show_pacing(
     assert value(text, 'ads_pacing_shard_last_duration_seconds{shard="0"}') >= 0
     assert value(text, 'ads_queue_messages{queue="pacing"}') == 0
     assert "ads_pacing_shard_duration_seconds_bucket" in text
+
+
+def test_metrics_want_the_token_when_one_is_set(settings: Settings) -> None:
+    token = "scrape-0123456789abcdef"
+    with TestClient(create_app(replace(settings, metrics_token=token))) as client:
+        for headers in ({}, {"Authorization": "Bearer wrong-0123456789abcdef"},
+                        {"Authorization": token}, {"Authorization": f"Basic {token}"}):  # fmt: skip
+            refused = client.get("/metrics", headers=headers)
+            assert refused.status_code == 401
+            assert refused.headers["www-authenticate"] == "Bearer"
+            assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            assert "ads_pacing_campaigns" not in refused.text
+        allowed = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        assert allowed.status_code == 200
+        assert "ads_pacing_campaigns" in allowed.text
+
+
+def test_metrics_are_open_without_a_token(client: TestClient) -> None:
+    assert client.get("/metrics").status_code == 200

@@ -9,10 +9,14 @@ the queue lag, i.e. the age of the oldest waiting message: from Redis (the broke
 list and message hash), from the in-process broker in embedded mode (its size; lag 0,
 as its messages carry no enqueue time we can read without consuming), and none for
 RabbitMQ (use its own exporter).
+
+Open unless `ADS_METRICS_TOKEN` is set; then a scrape must send it as a bearer token
+(compared in constant time), else 401 and no query runs.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
 from collections.abc import Iterable
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ads.api.rest.service_auth import error_response
 from ads.config import Settings
 from ads.metrics import process_metrics
 from ads.pacing.controller import PacingStatus
@@ -37,13 +42,21 @@ QUEUES = ("pacing",)
 
 
 async def get_metrics(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    if settings.metrics_token is not None and not _authorized(request, settings.metrics_token):
+        return error_response(401, "UNAUTHENTICATED", "GET /metrics needs its bearer token")
     async with request.app.state.sessions() as session:
         snapshot = await session.run_sync(_database_snapshot)
-    queues = _queue_depths(request.app.state.settings)
+    queues = _queue_depths(settings)
     scrape = CollectorRegistry(auto_describe=False)
     scrape.register(_Snapshot([*snapshot, *queues]))
     body = generate_latest(process_metrics().registry) + generate_latest(scrape)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def _authorized(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
 
 
 class _Snapshot:
