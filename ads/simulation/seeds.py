@@ -15,16 +15,16 @@ from typing import Any
 
 from ads.simulation.checks import Check
 from ads.simulation.metrics import Summary
+from ads.simulation.report import COLUMNS
 
 __all__ = ["SeedRun", "parse_seeds", "seeds_json", "seeds_table"]
 
-_FIGURES = (
-    ("utilization_mean", "util", "{:.2%}"),
-    ("utilization_min", "util min", "{:.2%}"),
-    ("overdelivery_max", "over max", "{:.2%}"),
-    ("pacing_error_mean", "err mean", "{:.2%}"),
-    ("early_exhaustion_share", "early", "{:.2%}"),
-)
+_KEYS = frozenset(
+    ("utilization_mean", "utilization_min", "overdelivery_max", "pacing_error_mean",
+     "early_exhaustion_share")
+)  # fmt: skip
+#: The report's columns the done-when lines look at, in its order and format.
+_FIGURES = tuple(column for column in COLUMNS if column[0] in _KEYS)
 
 
 @dataclass(frozen=True)
