@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ads.errors import DomainError
 from ads.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
 from ads.simulation.market import Progress
@@ -39,12 +40,16 @@ def run_simulation(
     experiment: DEFAULT against it, `allocation` of the campaigns in the candidate arm.
     """
     if backend not in ("real", "memory"):
-        raise ValueError("backend is 'real' or 'memory'")
+        raise DomainError("backend is 'real' or 'memory'", field="backend")
     arms = None if experiment is None else (PacingStrategy(experiment.upper()), allocation)
     if arms is not None and backend != "real":
-        raise ValueError("a pacing experiment runs on the real backend (--backend real)")
+        raise DomainError(
+            "a pacing experiment runs on the real backend (--backend real)", field="experiment"
+        )
     if seeds is not None and database_url is not None:
-        raise ValueError("--database-url holds one run: leave it out with --seeds")
+        raise DomainError(
+            "--database-url holds one run: leave it out with --seeds", field="database_url"
+        )
     loaded = load_scenario(scenario)
     if seeds is None:
         run_once(loaded, seed, out, strategies, days, warmup_days, backend, database_url, arms)

@@ -80,6 +80,12 @@ def test_simulate_refuses_bad_input_before_running(
     assert "unknown strategy 'nope'" in capsys.readouterr().err
     assert main(["simulate", "--scenario", "nowhere", "--out", str(out)]) == 1
     assert "no bundled scenario 'nowhere'" in capsys.readouterr().err
+    assert main(["simulate", "--backend", "memory", "--experiment", "high_gain",
+                 "--out", str(out)]) == 1  # fmt: skip
+    assert "runs on the real backend" in capsys.readouterr().err
+    assert main(["simulate", "--seeds", "1-2", "--database-url", "sqlite:///x.db",
+                 "--out", str(out)]) == 1  # fmt: skip
+    assert "leave it out with --seeds" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["simulate", "--seed", "1", "--seeds", "1-2", "--out", str(out)])
     assert exit_info.value.code == 2
