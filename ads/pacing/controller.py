@@ -32,8 +32,8 @@ second-price charge never exceeds it): smaller charges make more of them fit and
 count concentrate, so a campaign whose bid exceeds the headroom keeps serving at a lower
 bid instead of stopping a click short of its budget. Where the ad server cannot apply a
 bid cap (`TickInput.bid_capping` False: ad groups' own caps) the campaign stops as soon
-as one charge could cross the cap; with bid capping, when the headroom is below the
-smallest useful charge (`TickInput.min_charge_micros`) or no throttle passes the guard.
+as one charge could cross the cap; with bid capping, when no throttle at any bid cap
+down to half a charge passes the guard.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class PacingStatus(StrEnum):
         delivery, whether the controller is pacing it to the curve or the overdelivery
         guard is slowing it before the cap.
     EXHAUSTED: today's budget is spent (or is about to be by spend already in flight,
-        or what is left under the hard cap is less than the smallest useful charge);
+        or no bid cap the guard may publish fits what is left under the hard cap);
         throttle 0 until the next day or a budget increase.
     ENDED: past its schedule end; throttle 0.
     PAUSED: not active (paused or archived); throttle 0. Takes precedence over the
@@ -149,8 +149,6 @@ class TickInput:
     `bid_capping` says whether the ad server applies the decision's bid cap: when it does,
     a campaign whose bid exceeds the headroom keeps serving with a lower bid cap; when it
     doesn't, the campaign stops as soon as one charge could cross the cap.
-    `min_charge_micros` is the smallest charge worth bidding: with bid capping, the
-    campaign stops once the headroom is below max(1, min_charge_micros).
     `poll_seconds` is the ad server's polling period (None: the tick interval). The
     overdelivery guard counts, as unseen, what was bought over the last refresh horizon
     at the rates in force and what the new rate buys until the next decision takes over
@@ -174,7 +172,6 @@ class TickInput:
     ended: bool = False
     max_charge_micros: int = 0
     bid_capping: bool = True
-    min_charge_micros: int = 0
     poll_seconds: float | None = None
 
     def __post_init__(self) -> None:
@@ -186,8 +183,6 @@ class TickInput:
             raise ValueError("a budget is non-negative")
         if self.max_charge_micros < 0:
             raise ValueError("max_charge_micros is non-negative")
-        if self.min_charge_micros < 0:
-            raise ValueError("min_charge_micros is non-negative")
         if not math.isfinite(self.refresh_horizon_seconds) or self.refresh_horizon_seconds < 0:
             raise ValueError("refresh_horizon_seconds is finite and non-negative")
         if self.poll_seconds is not None and not 0 <= self.poll_seconds < math.inf:
@@ -268,7 +263,6 @@ class PacingController:
                     horizon_seconds=inp.refresh_horizon_seconds,
                     max_charge=inp.max_charge_micros,
                     bid_capping=inp.bid_capping,
-                    min_charge=inp.min_charge_micros,
                     risk=cfg.guard_risk,
                 )
             )

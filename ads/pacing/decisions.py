@@ -48,12 +48,21 @@ class ShardDecisions:
 CampaignPlan = tuple[PacingController, TrafficProfile | None]
 
 
+#: A campaign's hour of exposure in progress, and a finished one to store (or None).
+ExposureStep = tuple[HourExposure | None, HourExposure | None]
+
+
 @dataclass(frozen=True)
 class DayRefresh:
-    """What is recomputed once per local day: LIFETIME spend before today, traffic shape."""
+    """What is recomputed once per local day: LIFETIME spend before today, traffic shape.
+
+    `exposures` holds the exposure step of each campaign changing day, already worked
+    out to hand yesterday's last hour to its profile; the tick reuses it.
+    """
 
     spent_before_today: dict[int, int]
     profiles: dict[int, list[float] | None]
+    exposures: dict[int, ExposureStep] = field(default_factory=dict)
 
 
 def published(rate: float) -> float:
@@ -89,14 +98,12 @@ class ShardDecider:
             found = self._today[tz_name] = (tz, day, *day_bounds(day, tz))
         return found
 
-    def exposure(
-        self, row: Any, state: ControllerState | None
-    ) -> tuple[HourExposure | None, HourExposure | None]:
+    def exposure(self, row: Any, last_tick: datetime | None) -> ExposureStep:
         """The campaign's hour of exposure in progress and a finished one, if any, after
-        counting the rate published at the last tick, in force until now."""
+        counting the rate published at the last tick (`last_tick`), in force until now."""
         return advance(
             _held_exposure(row),
-            last_tick=None if state is None else state.last_tick,
+            last_tick=last_tick,
             throttle=row.throttle or 0.0,
             now=self.tick_at,
             tz=self.today(row.timezone)[0],
@@ -159,7 +166,10 @@ class ShardDecider:
                     group, inputs, today, throttle, active, common, out, controller
                 )
             groups[str(group.id)] = rate
-        exposure, finished = self.exposure(row, state)
+        step = refresh.exposures.get(row.id)
+        if step is None:
+            step = self.exposure(row, None if state is None else state.last_tick)
+        exposure, finished = step
         if finished is not None and finished.seconds > 0:
             out.exposures.append(
                 {

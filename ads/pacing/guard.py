@@ -103,7 +103,6 @@ class GuardInput:
     throttle is in force before the next decision takes over; `horizon_seconds`: the
     refresh horizon (event delay plus poll). `max_charge`: the largest single
     charge (0: unknown). `bid_capping`: whether the ad server applies a bid cap.
-    `min_charge`: the smallest cap worth publishing.
     """
 
     planned: float
@@ -114,7 +113,6 @@ class GuardInput:
     horizon_seconds: float
     max_charge: int
     bid_capping: bool
-    min_charge: int
     risk: float
 
 
@@ -144,7 +142,7 @@ def guard(g: GuardInput) -> GuardOutcome:
     best, best_value = GuardOutcome(0.0, None), 0.0
     # Lower bids win less, and a cap far below the bid may win nothing at all: the
     # guard cuts the bid at most by half of what one charge could be (c or h).
-    smallest = max(1, g.min_charge, math.ceil(min(c, g.headroom) / _MAX_BID_CUT))
+    smallest = max(1, math.ceil(min(c, g.headroom) / _MAX_BID_CUT))
     first = max(1, fits)
     last = first if fits >= _SPLIT_MAX_CHARGES else min(first + _SPLIT_STEPS, _SPLIT_MAX_CHARGES)
     for k in range(first, last + 1):

@@ -28,11 +28,11 @@ from ads.pacing.budget import BudgetRule
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
 from ads.pacing.decision_store import in_chunks, write_decisions
-from ads.pacing.decisions import DayRefresh, ShardDecider
-from ads.pacing.exposure import HourExposure, learned_profiles
+from ads.pacing.decisions import DayRefresh, ExposureStep, ShardDecider
+from ads.pacing.exposure import learned_profiles
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.shard_inputs import hourly_exposure, hourly_traffic, load_shard, spend_by_day
-from ads.pacing.state import ControllerState
+from ads.pacing.state import stored_last_tick
 from ads.time import local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
@@ -119,18 +119,14 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
     """
     todays: dict[int, date] = {}
     zones: dict[int, str] = {}
-    closing: list[tuple[int, HourExposure]] = []
+    steps: dict[int, ExposureStep] = {}
     lifetime: list[int] = []
     for row in inputs.campaigns:
         today = decider.today(row.timezone)[1]
         if row.pacing_day != today:
             todays[row.id] = today
             zones[row.id] = row.timezone
-            state = row.controller_state
-            stored = None if state is None else ControllerState.from_dict(state)
-            for hour in decider.exposure(row, stored):
-                if hour is not None and hour.day < today:
-                    closing.append((row.id, hour))
+            steps[row.id] = decider.exposure(row, stored_last_tick(row.controller_state))
             if row.budget_type is BudgetType.LIFETIME:
                 lifetime.append(row.id)
     if not todays:
@@ -143,10 +139,12 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
     ids = sorted(todays)
     counts = hourly_traffic(session, ids, before=earliest)
     exposure = hourly_exposure(session, ids, before=earliest)
-    for cid, hour in closing:
-        exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
+    for cid, step in steps.items():
+        for hour in step:
+            if hour is not None and hour.day < todays[cid]:
+                exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
     profiles = learned_profiles(zones, counts, exposure)
-    return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles)
+    return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles, steps)
 
 
 def _upsert(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:

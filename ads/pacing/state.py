@@ -108,6 +108,12 @@ class ControllerState:
         )
 
 
+def stored_last_tick(data: Mapping[str, Any] | None) -> datetime | None:
+    """The `last_tick` of a stored state (`to_dict`), without building the whole state."""
+    raw = None if data is None else data.get("last_tick")
+    return None if raw is None else _from_isoformat(raw)
+
+
 # A shard's states share their last tick (the previous slot): parse and format it once.
 _from_isoformat = lru_cache(maxsize=64)(datetime.fromisoformat)
 _utc_isoformat = lru_cache(maxsize=64)(datetime.isoformat)

@@ -12,7 +12,13 @@ from ads.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
 from ads.simulation.market import Progress
 from ads.simulation.report import table, write_outputs
-from ads.simulation.runner import STRATEGY_NAMES, RealStackOptions, SimulationResult, simulate
+from ads.simulation.runner import (
+    STRATEGY_NAMES,
+    RealStackOptions,
+    SimulationResult,
+    check_strategies,
+    simulate,
+)
 from ads.simulation.scenario import Scenario, load_scenario
 from ads.simulation.seeds import SeedRun, seeds_json, seeds_table
 
@@ -50,7 +56,11 @@ def run_simulation(
         raise DomainError(
             "--database-url holds one run: leave it out with --seeds", field="database_url"
         )
-    loaded = load_scenario(scenario)
+    check_strategies(strategies)
+    try:
+        loaded = load_scenario(scenario)
+    except (ValueError, OSError) as exc:
+        raise DomainError(f"scenario {scenario!r}: {exc}", field="scenario") from None
     if seeds is None:
         run_once(loaded, seed, out, strategies, days, warmup_days, backend, database_url, arms)
         return 0

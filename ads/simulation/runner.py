@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ads.errors import DomainError
 from ads.experiments.rules import Arm, PacingStrategy, arm_for
 from ads.experiments.service import ArmMetrics, arm_summary
 from ads.simulation.book import SimCampaign, build_book, rule_for
@@ -117,6 +118,16 @@ class SimulationResult:
     capacity: MarketRun | None = None
 
 
+def check_strategies(names: Sequence[str]) -> None:
+    """Refuse a strategy name the simulator does not know (before any replay starts)."""
+    for name in names:
+        if name not in STRATEGY_NAMES:
+            raise DomainError(
+                f"unknown strategy {name!r}; known: {', '.join(STRATEGY_NAMES)}",
+                field="strategies",
+            )
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -134,9 +145,7 @@ def simulate(
     (`ads.simulation.capacity`) says which campaign-days have enough traffic to fill
     their budget. `days` and `warmup_days` override the scenario's.
     """
-    for name in strategies:
-        if name not in STRATEGY_NAMES:
-            raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGY_NAMES)}")
+    check_strategies(strategies)
     if days is not None:
         scenario = replace(scenario, days=days, warmup_days=min(scenario.warmup_days, days - 1))
     if warmup_days is not None:

@@ -88,17 +88,29 @@ def test_invoice_is_draft_then_issued_then_reissued_by_an_adjustment(
     assert report == {"balanced": True, "rowsChecked": 2, "differences": [], "pending": []}
 
 
+DELIVERED_AT = datetime(2026, 11, 10, 15, tzinfo=UTC)
+
+
+def _reconcile_after_a_late_event(
+    session: Session, send: Send, client: TestClient, *, received: datetime
+) -> dict[str, Any]:
+    """A billed day, then one more 5-micro event of that day received at `received`."""
+    acct = make_account(session)
+    send(acct.ad_ids[0], DELIVERED_AT, 1_000_000)
+    run_billing(session, datetime(2026, 11, 12, tzinfo=UTC))
+    send(acct.ad_ids[0], DELIVERED_AT + timedelta(minutes=1), 5, received=received)
+    report: dict[str, Any] = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
+    return report
+
+
 def test_reconciliation_lists_an_event_the_aggregates_missed(
     session: Session, send: Send, client: TestClient
 ) -> None:
-    acct = make_account(session)
-    t = datetime(2026, 11, 10, 15, tzinfo=UTC)
-    send(acct.ad_ids[0], t, 1_000_000)
-    run_billing(session, datetime(2026, 11, 12, tzinfo=UTC))
-    # An event recorded as received before the watermark that aggregation never saw:
-    # what a lost write would look like, and what reconciliation exists to catch.
-    send(acct.ad_ids[0], t + timedelta(minutes=1), 5, received=t + timedelta(minutes=2))
-    report = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
+    # Recorded as received before the watermark, yet aggregation never saw it: what a
+    # lost write would look like, and what reconciliation exists to catch.
+    report = _reconcile_after_a_late_event(
+        session, send, client, received=DELIVERED_AT + timedelta(minutes=2)
+    )
     assert report["balanced"] is False
     assert report["differences"] == [
         {"day": "2026-11-10", "differences": ["AGGREGATES_DIFFER_FROM_EVENTS"]}
@@ -109,15 +121,10 @@ def test_reconciliation_lists_an_event_the_aggregates_missed(
 def test_events_awaiting_aggregation_are_pending_not_differences(
     session: Session, send: Send, client: TestClient
 ) -> None:
-    acct = make_account(session)
-    t = datetime(2026, 11, 10, 15, tzinfo=UTC)
-    send(acct.ad_ids[0], t, 1_000_000)
-    run_billing(session, datetime(2026, 11, 12, tzinfo=UTC))
-    # A late event received after the aggregation watermark: the next run will take it.
-    send(
-        acct.ad_ids[0], t + timedelta(minutes=1), 5, received=datetime(2026, 11, 12, 1, tzinfo=UTC)
+    # Received after the aggregation watermark: the next billing run will take it.
+    report = _reconcile_after_a_late_event(
+        session, send, client, received=datetime(2026, 11, 12, 1, tzinfo=UTC)
     )
-    report = gql(client, token(session, Role.FINANCE), RECONCILE)["reconciliation"]
     assert report["balanced"] is True
     assert report["pending"] == [{"day": "2026-11-10", "pendingMicros": "5", "pending": True}]
     run_billing(session, datetime(2026, 11, 13, tzinfo=UTC))

@@ -65,19 +65,6 @@ def test_with_bid_capping_it_keeps_serving_at_a_bid_cap_within_the_headroom(
     assert 1 <= decision.max_charge_micros <= CAP - spent < CLICK
 
 
-def test_with_bid_capping_it_stops_below_the_smallest_useful_charge() -> None:
-    inp = tick_input(
-        rule=NO_ALLOWANCE,
-        spent_today_micros=BUDGET - 999,
-        max_charge_micros=CLICK,
-        min_charge_micros=1_000,
-    )
-    assert controller.tick(None, inp).status is PacingStatus.EXHAUSTED
-    assert controller.tick(None, replace(inp, min_charge_micros=999)).throttle > 0.0
-    with pytest.raises(ValueError, match="min_charge_micros"):
-        tick_input(min_charge_micros=-1)
-
-
 def test_headroom_of_exactly_one_charge_still_serves() -> None:
     inp = tick_input(rule=RULE, spent_today_micros=CAP - CLICK, max_charge_micros=CLICK)
     assert controller.tick(None, inp).throttle > 0.0
