@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -111,6 +112,34 @@ def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
 def import_models() -> None:
     """Import every area's models so that Base.metadata is complete (Alembic, tests)."""
     import ads.models  # noqa: F401
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    keys: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    *,
+    add: Collection[str] = (),
+) -> None:
+    """INSERT the rows, or on a conflict on `keys` UPDATE the stored row, on either database.
+
+    A column in `add` is a counter: the new value is added to the stored one; every
+    other column takes the new row's value. All rows have the same keys.
+    """
+    if not rows:
+        return
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stmt: Any = postgresql.insert(table) if postgres else sqlite.insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={
+            name: table.c[name] + stmt.excluded[name] if name in add else stmt.excluded[name]
+            for name in rows[0]
+            if name not in keys
+        },
+    )
+    session.connection().execute(stmt, list(rows))
 
 
 def escape_like(text: str) -> str:

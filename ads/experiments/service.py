@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ads.auth import policy
 from ads.auth.principal import Principal
+from ads.db import upsert
 from ads.errors import Invalid, NotFound
 from ads.experiments.models import PacingExperiment, PacingExperimentDay
 from ads.experiments.rules import (
@@ -28,7 +29,6 @@ from ads.experiments.rules import (
     validate_experiment,
 )
 from ads.ingestion.models import CampaignDaySpend
-from ads.ingestion.service import dialect_insert
 from ads.pacing.controller import PacingController, PacingStatus
 from ads.pacing.decisions import CampaignPlan
 from ads.time import as_utc, utcnow
@@ -187,18 +187,7 @@ def record_ticks(
                 "ticks": 1,
             }
         )
-    if not rows:
-        return
-    stmt = dialect_insert(session)(DAYS)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["experiment_id", "campaign_id", "day"],
-        set_={
-            "error_sum": DAYS.c.error_sum + stmt.excluded.error_sum,
-            "ticks": DAYS.c.ticks + stmt.excluded.ticks,
-            "day_budget_micros": stmt.excluded.day_budget_micros,
-        },
-    )
-    session.connection().execute(stmt, rows)
+    upsert(session, DAYS, ["experiment_id", "campaign_id", "day"], rows, add={"error_sum", "ticks"})
 
 
 # --- metrics per arm ------------------------------------------------------------------

@@ -169,14 +169,3 @@ _AD_CONTEXTS = _AD_CONTEXT_COLUMNS.where(Ad.id.in_(bindparam("ids", expanding=Tr
 _AD_CONTEXTS_PG = _AD_CONTEXT_COLUMNS.where(
     Ad.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
 )
-
-
-def dialect_insert(session: Session) -> Any:
-    """The INSERT construct with ON CONFLICT support for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
-        return insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert

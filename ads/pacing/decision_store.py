@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
-from ads.ingestion.service import dialect_insert
+from ads.db import upsert
 from ads.pacing.decisions import ShardDecisions
 from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
 from ads.pacing.shard_inputs import ShardInputs
@@ -77,16 +77,7 @@ def add_exposures(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     Few rows: a campaign finishes an hour once an hour, so this is one statement per
     shard on the first tick of each hour and nothing on the others.
     """
-    if not rows:
-        return
-    stmt = dialect_insert(session)(HOUR_EXPOSURE)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["campaign_id", "day", "hour"],
-        set_={
-            "throttle_seconds": HOUR_EXPOSURE.c.throttle_seconds + stmt.excluded.throttle_seconds
-        },
-    )
-    session.connection().execute(stmt, list(rows))
+    upsert(session, HOUR_EXPOSURE, ["campaign_id", "day", "hour"], rows, add={"throttle_seconds"})
 
 
 def upsert_rows(session: Session, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:

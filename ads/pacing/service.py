@@ -21,9 +21,9 @@ from ads.accounts.models import Advertiser
 from ads.campaigns.models import Campaign
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
+from ads.db import upsert
 from ads.experiments.service import experiment_plans, record_ticks
 from ads.ingestion.models import CampaignDaySpend
-from ads.ingestion.service import dialect_insert
 from ads.pacing.budget import BudgetRule
 from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
@@ -86,7 +86,7 @@ def recompute_shard(
     )
     record_ticks(session, arms, decisions.campaigns)
     duration = time.perf_counter() - started
-    _upsert(
+    upsert(
         session,
         SHARD_RUNS,
         ["shard"],
@@ -145,17 +145,6 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
                 exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
     profiles = learned_profiles(zones, counts, exposure)
     return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles, steps)
-
-
-def _upsert(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = dialect_insert(session)(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: stmt.excluded[name] for name in rows[0] if name not in keys},
-    )
-    session.connection().execute(stmt, rows)
 
 
 # --- reads ---------------------------------------------------------------------------
