@@ -145,15 +145,17 @@ class ShardDecider:
         budget = self._day_budget(row, today, before, tz)
         serving = [g for g in inputs.ad_groups.get(row.id, []) if g.status is DeliveryStatus.ACTIVE]
         state = _state(row.controller_state)
+        rule = rule_for(row.budget_type)
         decision = controller.tick(
             state,
             TickInput(
                 day_budget_micros=budget,
                 spent_today_micros=spent,
                 spend_since_last_tick_micros=_since(new_day, spent, row.spent_today_micros),
-                rule=rule_for(row.budget_type),
+                rule=rule,
                 active=active,
                 max_charge_micros=max(map(_max_charge, serving), default=0),
+                spend_limit=True,
                 **common,
             ),
         )
@@ -180,12 +182,15 @@ class ShardDecider:
                 }
             )
         bid_cap = decision.max_charge_micros
-        publish = (decision.status, throttle, groups, bid_cap)
+        limit = max(0, rule.hard_cap_micros(budget) - spent)
+        publish = (decision.status, throttle, groups, bid_cap, limit, day_end)
         changed = row.version is None or publish != (
             row.pacing_status,
             row.throttle,
             row.ad_group_throttles,
             row.max_charge_micros,
+            row.spend_limit_micros,
+            row.spend_limit_until,
         )
         out.campaigns.append(
             {
@@ -196,6 +201,8 @@ class ShardDecider:
                 "throttle": throttle,
                 "ad_group_throttles": groups,
                 "max_charge_micros": bid_cap,
+                "spend_limit_micros": limit,
+                "spend_limit_until": day_end,
                 "day_budget_micros": budget,
                 "spent_today_micros": spent,
                 "target_spend_micros": decision.target_spend_micros,

@@ -245,8 +245,8 @@ def published_decisions(
     """Every campaign's current decision, ordered by id.
 
     The response is a function of the (campaign id, version) pairs only, since versions
-    move exactly when something published changes (the bid cap `maxChargeMicros`
-    included) and `computedAt` is the time of that
+    move exactly when something published changes (the bid cap `maxChargeMicros` and
+    the spend limit included) and `computedAt` is the time of that
     version; so the ETag hashes those pairs, read first in a narrow query, and the full
     rows are read only when the caller's copy is stale.
     """
@@ -267,6 +267,8 @@ def published_decisions(
             CampaignPacing.computed_at,
             CampaignPacing.ad_group_throttles,
             CampaignPacing.max_charge_micros,
+            CampaignPacing.spend_limit_micros,
+            CampaignPacing.spend_limit_until,
         ).order_by(CampaignPacing.campaign_id)
     ).all()
     campaigns = [
@@ -275,11 +277,13 @@ def published_decisions(
             "throttle": throttle,
             "status": status.value,
             "version": version,
-            "computedAt": computed_at.isoformat().replace("+00:00", "Z"),
+            "computedAt": _iso(computed_at),
             "adGroups": groups,
             "maxChargeMicros": None if max_charge is None else str(max_charge),
+            "spendLimitMicros": None if limit is None else str(limit),
+            "spendLimitUntil": None if until is None else _iso(until),
         }
-        for cid, version, throttle, status, computed_at, groups, max_charge in rows
+        for cid, version, throttle, status, computed_at, groups, max_charge, limit, until in rows
     ]
     # A tick may have committed between the two reads: tag the body actually sent.
     etag = _etag([(row[0], row[1]) for row in rows])
@@ -295,3 +299,7 @@ def _etag(versions: Any) -> str:
 
 def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")

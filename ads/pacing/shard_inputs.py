@@ -70,6 +70,8 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
             CampaignPacing.throttle,
             _json(CampaignPacing.ad_group_throttles),
             CampaignPacing.max_charge_micros,
+            CampaignPacing.spend_limit_micros,
+            _instant(CampaignPacing.spend_limit_until, conn),
             CampaignPacing.spent_today_micros,
             CampaignPacing.spent_before_today_micros,
             _json(CampaignPacing.profile),

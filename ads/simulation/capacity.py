@@ -20,7 +20,7 @@ from datetime import datetime
 
 from ads.simulation.book import SimCampaign
 from ads.simulation.market import MarketRun, Progress, run_market
-from ads.simulation.pacing_backend import SpendEvent
+from ads.simulation.pacing_backend import SpendEvent, SpendLimit
 from ads.simulation.scenario import Scenario
 
 Key = tuple[int, int]
@@ -40,6 +40,9 @@ class FullCompetition:
 
     def bid_caps(self) -> dict[int, int]:
         return {}  # full bids: the most each campaign could win
+
+    def spend_limits(self) -> dict[int, SpendLimit]:
+        return {}  # no budget: nothing to stop at
 
     def day_budget(self, key: int, day: int) -> int:
         return 0  # no budget applies in this replay

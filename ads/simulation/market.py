@@ -1,13 +1,20 @@
 """The market loop on a simulated clock: traffic, auctions, late events, ticks and polls.
 
 Each simulated minute, in order: events that have reached ingestion by now are handed
-to the pacing backend; on a tick minute the backend publishes throttles and bid caps; on
-a poll minute the ad server picks up the latest published throttles and bid caps; then
+to the pacing backend; on a tick minute the backend publishes throttles, bid caps and
+spend limits; on a poll minute the ad server picks up the latest published ones; then
 the minute's opportunities are auctioned with the throttles the ad server holds, each
 capped campaign's bids lowered to its bid cap (CPM: bid / 1000 per impression at most
 the cap; CPC: the CPC bid at most the cap, ranked by the capped bid x CTR), so that a
 second-price charge never exceeds the cap. Events still in
 transit when the last minute ends are handed over after it, so billing sees them all.
+
+The ad server holds each campaign's spend limit as a real one would: the limit counts
+the spend that had reached ingestion by its tick, so the ad server subtracts its own
+spend that arrived later or is still in transit, and caps the campaign's bids at what
+is left (re-ranking as soon as a win brings that under the campaign's largest charge);
+at nothing left the campaign stops. The limit applies only on the campaign day it was
+published for.
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ads.campaigns.rules import BillingEvent
+from ads.pacing.budget import single_charge_micros
 from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
 from ads.simulation.book import DayWindow, SimCampaign, horizon
-from ads.simulation.pacing_backend import PacingBackend, SpendEvent
+from ads.simulation.pacing_backend import PacingBackend, SpendEvent, SpendLimit
 from ads.simulation.scenario import Scenario
 from ads.simulation.traffic import poisson, region_traffic
 
@@ -111,6 +119,12 @@ def run_market(
     published_caps: dict[int, int] = {}
     serving_caps: dict[int, int] = {}
     bids: dict[int, int] = {}
+    published_limits: dict[int, SpendLimit] = {}
+    serving_limits: dict[int, SpendLimit] = {}
+    #: Spend the ad server made per campaign-day, by the minute it reaches ingestion.
+    unseen: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    left: dict[int, int] = {}
+    top_charge = _top_charges(groups)
     active: dict[int, int] = {}
     ranked: dict[str, list[Candidate]] = {}
     stale = True
@@ -122,16 +136,24 @@ def run_market(
         if m % tick_every == 0:
             published = backend.tick(now)
             published_caps = backend.bid_caps()
+            published_limits = backend.spend_limits()
         if m % poll_every == poll_every - 1 or m == 0:
-            stale = stale or serving != published or serving_caps != published_caps
+            stale = (
+                stale
+                or serving != published
+                or serving_caps != published_caps
+                or serving_limits != published_limits
+            )
             serving = dict(published)
             serving_caps = dict(published_caps)
+            serving_limits = dict(published_limits)
         if m in boundaries:
             days_now = {c.key: c.day_index(now) for c in book}
             active = {key: d for key, d in days_now.items() if d is not None}
             stale = True
         if stale:
-            ranked, bids = _rank(groups, serving, active, serving_caps)
+            left = _left(serving_limits, unseen, active, start)
+            ranked, bids = _rank(groups, serving, active, _with_limits(serving_caps, left))
             stale = False
         for day_key, cd in run.days.items():
             if active.get(day_key[0]) == day_key[1]:
@@ -163,6 +185,13 @@ def run_market(
                     cost = 0
                 day = active[group.campaign]
                 cd = run.days[group.campaign, day]
+                if cost and group.campaign in left:
+                    left[group.campaign] -= cost
+                    if left[group.campaign] < top_charge[group.campaign]:
+                        ranked, bids = _rank(
+                            groups, serving, active, _with_limits(serving_caps, left)
+                        )
+                        candidates = ranked.get(region.region.name) or []
                 cd.impressions += 1
                 cd.clicks += clicked
                 if group.billing is BillingEvent.CLICK:
@@ -172,6 +201,8 @@ def run_market(
                     1.0 / max(delays.event_jitter_mean_seconds, 1e-9)
                 )
                 due = m + max(1, math.ceil(rng.random() + delay / 60.0))
+                if cost:
+                    unseen[group.campaign, day][due] += cost
                 slot = pending[due].setdefault((group.campaign, group.index, day, m), [0, 0, 0])
                 slot[0] += 1
                 slot[1] += clicked
@@ -184,6 +215,43 @@ def run_market(
     for (key, day), cd in run.days.items():
         cd.budget_micros = backend.day_budget(key, day)
     return run
+
+
+def _top_charges(groups: list[_Group]) -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for g in groups:
+        out[g.campaign] = max(out[g.campaign], single_charge_micros(g.bid_micros, g.billing))
+    return out
+
+
+def _left(
+    limits: dict[int, SpendLimit],
+    unseen: dict[tuple[int, int], dict[int, int]],
+    active: dict[int, int],
+    start: datetime,
+) -> dict[int, int]:
+    """What each campaign may still spend today: its limit less what it spent since.
+
+    Spend that reached ingestion by the limit's tick is in the limit already; what came
+    later, or is still in transit, is the ad server's own count.
+    """
+    out = {}
+    for key, limit in limits.items():
+        if active.get(key) != limit.day:
+            continue
+        as_of = int((limit.as_of - start) / MINUTE)
+        spent = unseen.get((key, limit.day), {})
+        for due in [d for d in spent if d <= as_of]:
+            del spent[due]
+        out[key] = limit.limit_micros - sum(spent.values())
+    return out
+
+
+def _with_limits(caps: dict[int, int], left: dict[int, int]) -> dict[int, int]:
+    out = dict(caps)
+    for key, room in left.items():
+        out[key] = min(out.get(key, room), room)
+    return out
 
 
 def _event(key: tuple[int, int, int, int], counts: list[int]) -> SpendEvent:
@@ -240,7 +308,7 @@ def _rank(
     bids: dict[int, int] = {}
     for key, g in enumerate(groups):
         throttle = serving.get(g.campaign, 0.0)
-        if throttle <= 0.0 or g.campaign not in active:
+        if throttle <= 0.0 or g.campaign not in active or caps.get(g.campaign, 1) <= 0:
             continue
         ecpm = g.ecpm
         bid = capped_bid_micros(g.billing, g.bid_micros, caps.get(g.campaign))

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ads.pacing.budget import (
+    BudgetRule,
     flight_days_remaining,
     lifetime_daily_allowance,
     single_charge_micros,
@@ -39,6 +40,21 @@ class SpendEvent:
     cost_micros: int
 
 
+@dataclass(frozen=True, slots=True)
+class SpendLimit:
+    """The most a campaign may still spend on one of its days, as of a tick.
+
+    `limit_micros` is the hard cap less the spend reported by `as_of`; the ad server
+    subtracts what it has spent since that reached ingestion, and never bids above what
+    is left (a second-price charge is at most the bid), so the hard cap holds whatever
+    traffic does before the next decision.
+    """
+
+    day: int
+    limit_micros: int
+    as_of: datetime
+
+
 class PacingBackend(Protocol):
     """Receives events as they arrive and publishes throttles (and bid caps) at each tick."""
 
@@ -52,6 +68,10 @@ class PacingBackend(Protocol):
         ...
 
     def day_budget(self, key: int, day: int) -> int: ...
+
+    def spend_limits(self) -> dict[int, SpendLimit]:
+        """The spend limits published with the last tick, by campaign key."""
+        ...
 
 
 class InMemoryPacing:
@@ -68,8 +88,11 @@ class InMemoryPacing:
         *,
         refresh_horizon_seconds: float,
         poll_seconds: float | None = None,
+        rule: BudgetRule | None = None,
     ) -> None:
         self.book = book
+        self.rule = rule or BudgetRule()
+        self.limits: dict[int, SpendLimit] = {}
         self.strategy = strategy
         self.horizon = refresh_horizon_seconds
         self.poll = poll_seconds
@@ -105,9 +128,13 @@ class InMemoryPacing:
     def bid_caps(self) -> dict[int, int]:
         return self.caps
 
+    def spend_limits(self) -> dict[int, SpendLimit]:
+        return self.limits
+
     def tick(self, now: datetime) -> dict[int, float]:
         throttles: dict[int, float] = {}
         self.caps = {}
+        self.limits = {}
         bid_cap = getattr(self.strategy, "bid_cap", None)
         for campaign in self.book:
             key = campaign.key
@@ -130,12 +157,16 @@ class InMemoryPacing:
                 poll_seconds=self.poll,
                 usd_per_unit=campaign.usd_per_unit,
                 max_charge_micros=self.max_charge[key],
+                spend_limit=True,
             )
             rate = self.strategy.throttle(key, obs)
-            # The budget stop every ad platform has, whatever the pacing strategy.
+            # The budget stop every ad platform has, whatever the pacing strategy: no
+            # serving once the budget is reported spent, no spending past the hard cap.
             throttles[key] = 0.0 if reported >= budget else min(1.0, max(0.0, rate))
             # A strategy that publishes a bid cap with its decision (production does).
             cap = None if bid_cap is None or throttles[key] <= 0.0 else bid_cap(key)
             if cap is not None:
                 self.caps[key] = cap
+            left = max(0, self.rule.hard_cap_micros(budget) - reported)
+            self.limits[key] = SpendLimit(day, left, now)
         return throttles

@@ -10,7 +10,8 @@ What runs is what production runs, minus HTTP and the broker:
 * each tick runs `ads.pacing.service.recompute_shard`, the function the
   `pacing.recompute_shard` actor runs, with the slot = the simulated minute (the service
   takes its `now` from the slot, never the wall clock), on one shard;
-* throttles and bid caps (`maxChargeMicros`) are read back with `published_decisions`
+* throttles, bid caps (`maxChargeMicros`) and spend limits (`spendLimitMicros`, as of
+  the version's `computedAt`) are read back with `published_decisions`
   (what GET /v1/pacing serves) and
   day budgets with `campaign_pacing` (what the admin API shows);
 * a pacing experiment, when asked for, is created through `ads.experiments.service`
@@ -48,7 +49,7 @@ from ads.ingestion.service import record_events
 from ads.pacing.service import campaign_pacing, published_decisions, recompute_shard
 from ads.schema_version import upgrade_to_head
 from ads.simulation.book import SimCampaign
-from ads.simulation.pacing_backend import SpendEvent
+from ads.simulation.pacing_backend import SpendEvent, SpendLimit
 from ads.simulation.scenario import Scenario
 from ads.time import day_bounds
 
@@ -106,6 +107,7 @@ class RealStack:
         self.budgets: dict[tuple[int, int], int] = {}
         self.rejected = 0
         self.caps: dict[int, int] = {}
+        self.limits: dict[int, SpendLimit] = {}
         self._keys: dict[int, int] = {}
         self._populate()
         self.experiment: PacingExperiment | None = None
@@ -176,21 +178,36 @@ class RealStack:
         slot = now.timestamp()
         recompute_shard(self.session, slot=slot, shard=0, shards=1, settings=self.settings)
         published = published_decisions(self.session).campaigns or []
+        days: dict[int, int] = {}
         for cid, view in campaign_pacing(self.session, list(self._keys)).items():
             key = self._keys[cid]
             day = day_index(self.book[key], view.day)
             if day is not None:
                 self.budgets[key, day] = view.day_budget_micros
+                days[key] = day
         self.session.rollback()  # end the read transaction; nothing is pending
         self.caps = {
             self._keys[row["id"]]: int(row["maxChargeMicros"])
             for row in published
             if row["maxChargeMicros"] is not None
         }
+        # The ad server's side of the contract: the limit as of the version's tick.
+        self.limits = {
+            key: SpendLimit(
+                days[key],
+                int(row["spendLimitMicros"]),
+                datetime.fromisoformat(row["computedAt"]),
+            )
+            for row in published
+            if row["spendLimitMicros"] is not None and (key := self._keys[row["id"]]) in days
+        }
         return {self._keys[row["id"]]: float(row["throttle"]) for row in published}
 
     def bid_caps(self) -> dict[int, int]:
         return self.caps
+
+    def spend_limits(self) -> dict[int, SpendLimit]:
+        return self.limits
 
     def day_budget(self, key: int, day: int) -> int:
         """The budget the pacing service used for that day (0 if it never ticked it)."""

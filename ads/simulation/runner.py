@@ -72,6 +72,7 @@ def in_memory_backend(name: str, scenario: Scenario, book: list[SimCampaign]) ->
         make_strategy(name, scenario, book),
         refresh_horizon_seconds=refresh_horizon_seconds(scenario),
         poll_seconds=scenario.delays.poll_seconds,
+        rule=rule_for(scenario),
     )
 
 

@@ -242,3 +242,23 @@ def test_a_quiet_spell_does_not_open_the_throttle_near_the_cap() -> None:
     forgot = controller.tick(forgetful, inp)
     assert forgot.throttle == 1.0
     assert 0.0 < remembered.throttle < 0.5
+
+
+def test_when_the_ad_server_holds_the_spend_limit_the_guard_accepts_more_near_the_cap() -> None:
+    # Late and behind the curve, two clicks of headroom: crossing the cap is a risk
+    # worth cutting the rate for; reaching it, where the ad server stops the campaign,
+    # is worth less of a cut.
+    late = DAY_END - timedelta(minutes=30)
+    state = warm_state(
+        throttle=0.05, rate_micros_per_second=20_000.0, last_tick=late - timedelta(minutes=1)
+    )
+    inp = tick_input(
+        now=late, rule=RULE, spent_today_micros=CAP - 2 * CLICK, max_charge_micros=CLICK,
+        spend_since_last_tick_micros=0,
+    )  # fmt: skip
+    alone = controller.tick(state, inp)
+    held = controller.tick(state, replace(inp, spend_limit=True))
+    assert 0.0 < alone.throttle < held.throttle
+    # Far from the cap the limit changes nothing.
+    far = replace(inp, spent_today_micros=BUDGET // 2)
+    assert controller.tick(state, far) == controller.tick(state, replace(far, spend_limit=True))
