@@ -35,10 +35,10 @@ bid cap (`TickInput.bid_capping` False: ad groups' own caps) the campaign stops 
 as one charge could cross the cap; with bid capping, when no throttle at any bid cap
 down to half a charge passes the guard.
 
-Where the ad server also holds the decision's spend limit (`TickInput.spend_limit`: the
+Where the ad server also holds the decision's headroom (`TickInput.cap_held`: the
 hard cap less the spend seen, against which it counts its own spend since, never bidding
 above what is left), unseen spend can reach the hard cap but never cross it. The guard
-then bounds the chance of *reaching* it, at the looser `ControllerConfig.limited_risk`:
+then bounds the chance of *reaching* it, at the looser `ControllerConfig.held_risk`:
 reaching it costs at most the allowance of free delivery and the rest of the day, not a
 broken cap, while each click the tighter risk refuses near the end is budget left
 unspent.
@@ -111,8 +111,8 @@ class ControllerConfig:
     slow_smoothing: the same for the slow estimate the overdelivery guard also uses.
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
         and until the next decision takes over) crosses the hard cap (`ads.pacing.guard`).
-    limited_risk: the same chance when the ad server holds the spend limit
-        (`TickInput.spend_limit`), where unseen spend stops at the hard cap instead.
+    held_risk: the same chance when the ad server holds the headroom
+        (`TickInput.cap_held`), where unseen spend stops at the hard cap instead.
     """
 
     tick_seconds: float = 60.0
@@ -125,7 +125,7 @@ class ControllerConfig:
     smoothing: float = 0.2
     slow_smoothing: float = 0.02
     guard_risk: float = 0.002
-    limited_risk: float = 0.1
+    held_risk: float = 0.1
 
     def __post_init__(self) -> None:
         if not self.tick_seconds > 0:
@@ -138,8 +138,8 @@ class ControllerConfig:
             raise ValueError("the dead band is non-negative")
         if not 0.0 < self.smoothing <= 1.0 or not 0.0 < self.slow_smoothing <= 1.0:
             raise ValueError("smoothing lies in (0, 1]")
-        if not 0.0 < self.guard_risk < 1.0 or not 0.0 < self.limited_risk < 1.0:
-            raise ValueError("guard_risk and limited_risk lie in (0, 1)")
+        if not 0.0 < self.guard_risk < 1.0 or not 0.0 < self.held_risk < 1.0:
+            raise ValueError("guard_risk and held_risk lie in (0, 1)")
 
 
 DEFAULT_CONFIG = ControllerConfig()
@@ -160,9 +160,9 @@ class TickInput:
     `bid_capping` says whether the ad server applies the decision's bid cap: when it does,
     a campaign whose bid exceeds the headroom keeps serving with a lower bid cap; when it
     doesn't, the campaign stops as soon as one charge could cross the cap.
-    `spend_limit` says whether the ad server holds the decision's spend limit (the hard
+    `cap_held` says whether the ad server holds the decision's headroom (the hard
     cap less the spend reported, counting its own spend since against it): then unseen
-    spend stops at the hard cap, and the guard runs at `ControllerConfig.limited_risk`.
+    spend stops at the hard cap, and the guard runs at `ControllerConfig.held_risk`.
     `poll_seconds` is the ad server's polling period (None: the tick interval). The
     overdelivery guard counts, as unseen, what was bought over the last refresh horizon
     at the rates in force and what the new rate buys until the next decision takes over
@@ -186,7 +186,7 @@ class TickInput:
     ended: bool = False
     max_charge_micros: int = 0
     bid_capping: bool = True
-    spend_limit: bool = False
+    cap_held: bool = False
     poll_seconds: float | None = None
 
     def __post_init__(self) -> None:
@@ -278,7 +278,7 @@ class PacingController:
                     horizon_seconds=inp.refresh_horizon_seconds,
                     max_charge=inp.max_charge_micros,
                     bid_capping=inp.bid_capping,
-                    risk=cfg.limited_risk if inp.spend_limit else cfg.guard_risk,
+                    risk=cfg.held_risk if inp.cap_held else cfg.guard_risk,
                 )
             )
             throttle, bid_cap = guarded.throttle, guarded.bid_cap

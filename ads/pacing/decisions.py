@@ -155,7 +155,7 @@ class ShardDecider:
                 rule=rule,
                 active=active,
                 max_charge_micros=max(map(_max_charge, serving), default=0),
-                spend_limit=True,
+                cap_held=True,
                 **common,
             ),
         )
@@ -182,15 +182,15 @@ class ShardDecider:
                 }
             )
         bid_cap = decision.max_charge_micros
-        limit = max(0, rule.hard_cap_micros(budget) - spent)
-        publish = (decision.status, throttle, groups, bid_cap, limit, day_end)
+        headroom = max(0, rule.hard_cap_micros(budget) - spent)
+        publish = (decision.status, throttle, groups, bid_cap, headroom, day_end)
         changed = row.version is None or publish != (
             row.pacing_status,
             row.throttle,
             row.ad_group_throttles,
             row.max_charge_micros,
-            row.spend_limit_micros,
-            row.spend_limit_until,
+            row.headroom_micros,
+            row.headroom_until,
         )
         out.campaigns.append(
             {
@@ -201,8 +201,8 @@ class ShardDecider:
                 "throttle": throttle,
                 "ad_group_throttles": groups,
                 "max_charge_micros": bid_cap,
-                "spend_limit_micros": limit,
-                "spend_limit_until": day_end,
+                "headroom_micros": headroom,
+                "headroom_until": day_end,
                 "day_budget_micros": budget,
                 "spent_today_micros": spent,
                 "target_spend_micros": decision.target_spend_micros,

@@ -4,7 +4,7 @@ A decision row is what the ad server polls (`GET /v1/pacing`) and what the next 
 starts from (the controller state). `tick_at` is the scheduler slot the row was computed
 for: a shard message delivered twice, or late after a newer tick, finds its slot already
 done and changes nothing. `version` only moves when what is published (status, throttle,
-ad-group throttles, bid cap, spend limit) changes, so the polling ETag stays put while
+ad-group throttles, bid cap, headroom) changes, so the polling ETag stays put while
 nothing changes.
 """
 
@@ -56,12 +56,12 @@ class CampaignPacing(Base):
     #: campaign may incur until the next refresh; the ad server caps its bids at it
     #: (CPM: bid / 1000 per impression; CPC: the CPC bid). None: bids are not capped.
     max_charge_micros: Mapped[int | None] = mapped_column(BigInteger)
-    #: The spend limit the ad server holds: the most the campaign may still spend on
+    #: The headroom the ad server holds: the most the campaign may still spend on
     #: `day` as of `computed_at` (the hard cap less the spend reported by then), against
-    #: which it counts its own spend since; void after `spend_limit_until`, the day's
+    #: which it counts its own spend since; void after `headroom_until`, the day's
     #: end. None: no limit (a row from before limits were published).
-    spend_limit_micros: Mapped[int | None] = mapped_column(BigInteger)
-    spend_limit_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    headroom_micros: Mapped[int | None] = mapped_column(BigInteger)
+    headroom_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     day_budget_micros: Mapped[int] = mapped_column(BigInteger)
     spent_today_micros: Mapped[int] = mapped_column(BigInteger)
     target_spend_micros: Mapped[int] = mapped_column(BigInteger)

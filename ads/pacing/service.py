@@ -246,7 +246,7 @@ def published_decisions(
 
     The response is a function of the (campaign id, version) pairs only, since versions
     move exactly when something published changes (the bid cap `maxChargeMicros` and
-    the spend limit included) and `computedAt` is the time of that
+    the headroom included) and `computedAt` is the time of that
     version; so the ETag hashes those pairs, read first in a narrow query, and the full
     rows are read only when the caller's copy is stale.
     """
@@ -267,8 +267,8 @@ def published_decisions(
             CampaignPacing.computed_at,
             CampaignPacing.ad_group_throttles,
             CampaignPacing.max_charge_micros,
-            CampaignPacing.spend_limit_micros,
-            CampaignPacing.spend_limit_until,
+            CampaignPacing.headroom_micros,
+            CampaignPacing.headroom_until,
         ).order_by(CampaignPacing.campaign_id)
     ).all()
     campaigns = [
@@ -280,10 +280,10 @@ def published_decisions(
             "computedAt": _iso(computed_at),
             "adGroups": groups,
             "maxChargeMicros": None if max_charge is None else str(max_charge),
-            "spendLimitMicros": None if limit is None else str(limit),
-            "spendLimitUntil": None if until is None else _iso(until),
+            "headroomMicros": None if room is None else str(room),
+            "headroomUntil": None if until is None else _iso(until),
         }
-        for cid, version, throttle, status, computed_at, groups, max_charge, limit, until in rows
+        for cid, version, throttle, status, computed_at, groups, max_charge, room, until in rows
     ]
     # A tick may have committed between the two reads: tag the body actually sent.
     etag = _etag([(row[0], row[1]) for row in rows])

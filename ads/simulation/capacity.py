@@ -20,7 +20,7 @@ from datetime import datetime
 
 from ads.simulation.book import SimCampaign
 from ads.simulation.market import MarketRun, Progress, run_market
-from ads.simulation.pacing_backend import SpendEvent, SpendLimit
+from ads.simulation.pacing_backend import Headroom, SpendEvent
 from ads.simulation.scenario import Scenario
 
 Key = tuple[int, int]
@@ -41,7 +41,7 @@ class FullCompetition:
     def bid_caps(self) -> dict[int, int]:
         return {}  # full bids: the most each campaign could win
 
-    def spend_limits(self) -> dict[int, SpendLimit]:
+    def headrooms(self) -> dict[int, Headroom]:
         return {}  # no budget: nothing to stop at
 
     def day_budget(self, key: int, day: int) -> int:

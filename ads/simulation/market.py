@@ -2,19 +2,19 @@
 
 Each simulated minute, in order: events that have reached ingestion by now are handed
 to the pacing backend; on a tick minute the backend publishes throttles, bid caps and
-spend limits; on a poll minute the ad server picks up the latest published ones; then
+headrooms; on a poll minute the ad server picks up the latest published ones; then
 the minute's opportunities are auctioned with the throttles the ad server holds, each
 capped campaign's bids lowered to its bid cap (CPM: bid / 1000 per impression at most
 the cap; CPC: the CPC bid at most the cap, ranked by the capped bid x CTR), so that a
 second-price charge never exceeds the cap. Events still in
 transit when the last minute ends are handed over after it, so billing sees them all.
 
-The ad server holds each campaign's spend limit as a real one would: the limit counts
+The ad server holds each campaign's headroom as a real one would: the headroom counts
 the spend that had reached ingestion by its tick, so the ad server subtracts its own
 spend that arrived later or is still in transit, and caps the campaign's bids at what
 is left (re-ranking as soon as a win brings that under the campaign's largest charge);
-at nothing left the campaign stops. The limit applies only on the campaign day it was
-published for.
+at nothing left the campaign stops. A headroom applies only on the campaign day it
+was published for.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ads.campaigns.rules import BillingEvent
 from ads.pacing.budget import single_charge_micros
 from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
 from ads.simulation.book import DayWindow, SimCampaign, horizon
-from ads.simulation.pacing_backend import PacingBackend, SpendEvent, SpendLimit
+from ads.simulation.pacing_backend import Headroom, PacingBackend, SpendEvent
 from ads.simulation.scenario import Scenario
 from ads.simulation.traffic import poisson, region_traffic
 
@@ -119,8 +119,8 @@ def run_market(
     published_caps: dict[int, int] = {}
     serving_caps: dict[int, int] = {}
     bids: dict[int, int] = {}
-    published_limits: dict[int, SpendLimit] = {}
-    serving_limits: dict[int, SpendLimit] = {}
+    published_headroom: dict[int, Headroom] = {}
+    serving_headroom: dict[int, Headroom] = {}
     #: Spend the ad server made per campaign-day, by the minute it reaches ingestion.
     unseen: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     left: dict[int, int] = {}
@@ -136,24 +136,24 @@ def run_market(
         if m % tick_every == 0:
             published = backend.tick(now)
             published_caps = backend.bid_caps()
-            published_limits = backend.spend_limits()
+            published_headroom = backend.headrooms()
         if m % poll_every == poll_every - 1 or m == 0:
             stale = (
                 stale
                 or serving != published
                 or serving_caps != published_caps
-                or serving_limits != published_limits
+                or serving_headroom != published_headroom
             )
             serving = dict(published)
             serving_caps = dict(published_caps)
-            serving_limits = dict(published_limits)
+            serving_headroom = dict(published_headroom)
         if m in boundaries:
             days_now = {c.key: c.day_index(now) for c in book}
             active = {key: d for key, d in days_now.items() if d is not None}
             stale = True
         if stale:
-            left = _left(serving_limits, unseen, active, start)
-            ranked, bids = _rank(groups, serving, active, _with_limits(serving_caps, left))
+            left = _left(serving_headroom, unseen, active, start)
+            ranked, bids = _rank(groups, serving, active, _capped_by_headroom(serving_caps, left))
             stale = False
         for day_key, cd in run.days.items():
             if active.get(day_key[0]) == day_key[1]:
@@ -189,7 +189,7 @@ def run_market(
                     left[group.campaign] -= cost
                     if left[group.campaign] < top_charge[group.campaign]:
                         ranked, bids = _rank(
-                            groups, serving, active, _with_limits(serving_caps, left)
+                            groups, serving, active, _capped_by_headroom(serving_caps, left)
                         )
                         candidates = ranked.get(region.region.name) or []
                 cd.impressions += 1
@@ -225,29 +225,30 @@ def _top_charges(groups: list[_Group]) -> dict[int, int]:
 
 
 def _left(
-    limits: dict[int, SpendLimit],
+    headrooms: dict[int, Headroom],
     unseen: dict[tuple[int, int], dict[int, int]],
     active: dict[int, int],
     start: datetime,
 ) -> dict[int, int]:
-    """What each campaign may still spend today: its limit less what it spent since.
+    """What each campaign may still spend today: its headroom less what it spent since.
 
-    Spend that reached ingestion by the limit's tick is in the limit already; what came
-    later, or is still in transit, is the ad server's own count.
+    Spend that reached ingestion by the headroom's tick is counted in it already; what
+    came later, or is still in transit, is the ad server's own count.
     """
     out = {}
-    for key, limit in limits.items():
-        if active.get(key) != limit.day:
+    for key, room in headrooms.items():
+        if active.get(key) != room.day:
             continue
-        as_of = int((limit.as_of - start) / MINUTE)
-        spent = unseen.get((key, limit.day), {})
+        as_of = int((room.as_of - start) / MINUTE)
+        spent = unseen.get((key, room.day), {})
         for due in [d for d in spent if d <= as_of]:
             del spent[due]
-        out[key] = limit.limit_micros - sum(spent.values())
+        out[key] = room.micros - sum(spent.values())
     return out
 
 
-def _with_limits(caps: dict[int, int], left: dict[int, int]) -> dict[int, int]:
+def _capped_by_headroom(caps: dict[int, int], left: dict[int, int]) -> dict[int, int]:
+    """Bid caps lowered to what is left under the hard cap (a campaign absent: uncapped)."""
     out = dict(caps)
     for key, room in left.items():
         out[key] = min(out.get(key, room), room)

@@ -41,17 +41,17 @@ class SpendEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class SpendLimit:
+class Headroom:
     """The most a campaign may still spend on one of its days, as of a tick.
 
-    `limit_micros` is the hard cap less the spend reported by `as_of`; the ad server
+    `micros` is the hard cap less the spend reported by `as_of`; the ad server
     subtracts what it has spent since that reached ingestion, and never bids above what
     is left (a second-price charge is at most the bid), so the hard cap holds whatever
     traffic does before the next decision.
     """
 
     day: int
-    limit_micros: int
+    micros: int
     as_of: datetime
 
 
@@ -69,8 +69,8 @@ class PacingBackend(Protocol):
 
     def day_budget(self, key: int, day: int) -> int: ...
 
-    def spend_limits(self) -> dict[int, SpendLimit]:
-        """The spend limits published with the last tick, by campaign key."""
+    def headrooms(self) -> dict[int, Headroom]:
+        """The headrooms published with the last tick, by campaign key."""
         ...
 
 
@@ -92,7 +92,7 @@ class InMemoryPacing:
     ) -> None:
         self.book = book
         self.rule = rule or BudgetRule()
-        self.limits: dict[int, SpendLimit] = {}
+        self.rooms: dict[int, Headroom] = {}
         self.strategy = strategy
         self.horizon = refresh_horizon_seconds
         self.poll = poll_seconds
@@ -128,13 +128,13 @@ class InMemoryPacing:
     def bid_caps(self) -> dict[int, int]:
         return self.caps
 
-    def spend_limits(self) -> dict[int, SpendLimit]:
-        return self.limits
+    def headrooms(self) -> dict[int, Headroom]:
+        return self.rooms
 
     def tick(self, now: datetime) -> dict[int, float]:
         throttles: dict[int, float] = {}
         self.caps = {}
-        self.limits = {}
+        self.rooms = {}
         bid_cap = getattr(self.strategy, "bid_cap", None)
         for campaign in self.book:
             key = campaign.key
@@ -157,7 +157,7 @@ class InMemoryPacing:
                 poll_seconds=self.poll,
                 usd_per_unit=campaign.usd_per_unit,
                 max_charge_micros=self.max_charge[key],
-                spend_limit=True,
+                cap_held=True,
             )
             rate = self.strategy.throttle(key, obs)
             # The budget stop every ad platform has, whatever the pacing strategy: no
@@ -168,5 +168,5 @@ class InMemoryPacing:
             if cap is not None:
                 self.caps[key] = cap
             left = max(0, self.rule.hard_cap_micros(budget) - reported)
-            self.limits[key] = SpendLimit(day, left, now)
+            self.rooms[key] = Headroom(day, left, now)
         return throttles

@@ -10,7 +10,7 @@ What runs is what production runs, minus HTTP and the broker:
 * each tick runs `ads.pacing.service.recompute_shard`, the function the
   `pacing.recompute_shard` actor runs, with the slot = the simulated minute (the service
   takes its `now` from the slot, never the wall clock), on one shard;
-* throttles, bid caps (`maxChargeMicros`) and spend limits (`spendLimitMicros`, as of
+* throttles, bid caps (`maxChargeMicros`) and headrooms (`headroomMicros`, as of
   the version's `computedAt`) are read back with `published_decisions`
   (what GET /v1/pacing serves) and
   day budgets with `campaign_pacing` (what the admin API shows);
@@ -49,7 +49,7 @@ from ads.ingestion.service import record_events
 from ads.pacing.service import campaign_pacing, published_decisions, recompute_shard
 from ads.schema_version import upgrade_to_head
 from ads.simulation.book import SimCampaign
-from ads.simulation.pacing_backend import SpendEvent, SpendLimit
+from ads.simulation.pacing_backend import Headroom, SpendEvent
 from ads.simulation.scenario import Scenario
 from ads.time import day_bounds
 
@@ -107,7 +107,7 @@ class RealStack:
         self.budgets: dict[tuple[int, int], int] = {}
         self.rejected = 0
         self.caps: dict[int, int] = {}
-        self.limits: dict[int, SpendLimit] = {}
+        self.rooms: dict[int, Headroom] = {}
         self._keys: dict[int, int] = {}
         self._populate()
         self.experiment: PacingExperiment | None = None
@@ -191,23 +191,23 @@ class RealStack:
             for row in published
             if row["maxChargeMicros"] is not None
         }
-        # The ad server's side of the contract: the limit as of the version's tick.
-        self.limits = {
-            key: SpendLimit(
+        # The ad server's side of the contract: the headroom as of the version's tick.
+        self.rooms = {
+            key: Headroom(
                 days[key],
-                int(row["spendLimitMicros"]),
+                int(row["headroomMicros"]),
                 datetime.fromisoformat(row["computedAt"]),
             )
             for row in published
-            if row["spendLimitMicros"] is not None and (key := self._keys[row["id"]]) in days
+            if row["headroomMicros"] is not None and (key := self._keys[row["id"]]) in days
         }
         return {self._keys[row["id"]]: float(row["throttle"]) for row in published}
 
     def bid_caps(self) -> dict[int, int]:
         return self.caps
 
-    def spend_limits(self) -> dict[int, SpendLimit]:
-        return self.limits
+    def headrooms(self) -> dict[int, Headroom]:
+        return self.rooms
 
     def day_budget(self, key: int, day: int) -> int:
         """The budget the pacing service used for that day (0 if it never ticked it)."""

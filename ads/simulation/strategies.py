@@ -6,7 +6,7 @@ next poll. A strategy may also publish a bid cap per campaign (`bid_cap(key)`, t
 largest single charge until the next refresh, None: uncapped); only production does.
 Every strategy also gets the same budget stop from the market: once reported spend
 reaches the day's budget the campaign stops serving, and the ad server never spends past
-the hard cap (the spend limit published with every decision, `pacing_backend.SpendLimit`).
+the hard cap (the headroom published with every decision, `pacing_backend.Headroom`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ class Observation:
     usd_per_unit: float = 1.0
     #: The campaign's largest single charge (`ads.pacing.budget.single_charge_micros`).
     max_charge_micros: int = 0
-    #: Whether the ad server holds a spend limit with the decision (the hard cap less
+    #: Whether the ad server holds a headroom with the decision (the hard cap less
     #: the spend reported, against which it counts its own spend since).
-    spend_limit: bool = False
+    cap_held: bool = False
 
     @property
     def day_fraction(self) -> float:
@@ -118,7 +118,7 @@ class Production:
                 refresh_horizon_seconds=obs.refresh_horizon_seconds,
                 poll_seconds=obs.poll_seconds,
                 max_charge_micros=obs.max_charge_micros,
-                spend_limit=obs.spend_limit,
+                cap_held=obs.cap_held,
             ),
         )
         self.states[key] = decision.state

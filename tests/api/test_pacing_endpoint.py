@@ -45,8 +45,8 @@ def test_every_decision_is_listed_and_304_while_unchanged(
         "maxChargeMicros": None,
         # The hard cap of a 100-unit budget (1% allowance), nothing spent; its local day
         # (America/New_York) ends at 05:00 UTC.
-        "spendLimitMicros": "101000000",
-        "spendLimitUntil": "2026-11-21T05:00:00Z",
+        "headroomMicros": "101000000",
+        "headroomUntil": "2026-11-21T05:00:00Z",
     }
     etag = response.headers["etag"]
     assert etag.startswith('"')
@@ -103,20 +103,20 @@ def test_the_bid_cap_is_published_as_digits_and_moves_the_etag(
     assert 1 <= int(published["maxChargeMicros"]) <= 4_000_000
 
 
-def test_the_spend_limit_is_the_hard_cap_less_spend_as_of_the_version(
+def test_the_headroom_is_the_hard_cap_less_spend_as_of_the_version(
     client: TestClient, session: Session, settings: Settings, service_token: str
 ) -> None:
     live = build_tree(session)
     recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
     first = client.get("/v1/pacing", headers=auth(service_token))
-    assert first.json()["campaigns"][0]["spendLimitMicros"] == "101000000"
+    assert first.json()["campaigns"][0]["headroomMicros"] == "101000000"
     spend(session, live.ad_id, 60_000_000)
     recompute_shard(session, slot=SLOT + 60, shard=0, shards=1, settings=settings)
     tag = first.headers["etag"]
     response = client.get("/v1/pacing", headers=auth(service_token, **{"If-None-Match": tag}))
     assert response.status_code == 200
     published = response.json()["campaigns"][0]
-    assert published["spendLimitMicros"] == "41000000"
+    assert published["headroomMicros"] == "41000000"
     # As of the tick that made this version: the ad server counts its spend since.
     assert published["computedAt"] == "2026-11-20T17:01:00Z"
     assert published["version"] == 2

@@ -244,7 +244,7 @@ def test_a_quiet_spell_does_not_open_the_throttle_near_the_cap() -> None:
     assert 0.0 < remembered.throttle < 0.5
 
 
-def test_when_the_ad_server_holds_the_spend_limit_the_guard_accepts_more_near_the_cap() -> None:
+def test_when_the_ad_server_holds_the_headroom_the_guard_accepts_more_near_the_cap() -> None:
     # Late and behind the curve, two clicks of headroom: crossing the cap is a risk
     # worth cutting the rate for; reaching it, where the ad server stops the campaign,
     # is worth less of a cut.
@@ -257,8 +257,8 @@ def test_when_the_ad_server_holds_the_spend_limit_the_guard_accepts_more_near_th
         spend_since_last_tick_micros=0,
     )  # fmt: skip
     alone = controller.tick(state, inp)
-    held = controller.tick(state, replace(inp, spend_limit=True))
+    held = controller.tick(state, replace(inp, cap_held=True))
     assert 0.0 < alone.throttle < held.throttle
     # Far from the cap the limit changes nothing.
     far = replace(inp, spent_today_micros=BUDGET // 2)
-    assert controller.tick(state, far) == controller.tick(state, replace(far, spend_limit=True))
+    assert controller.tick(state, far) == controller.tick(state, replace(far, cap_held=True))

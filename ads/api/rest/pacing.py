@@ -2,21 +2,23 @@
 
 Compact JSON, ordered by campaign id: `{"campaigns": [{"id", "throttle", "status",
 "version", "computedAt", "adGroups": {"<id>": effective throttle}, "maxChargeMicros",
-"spendLimitMicros", "spendLimitUntil"}]}`.
+"headroomMicros", "headroomUntil"}]}`.
 `maxChargeMicros` is the budget-aware bid cap, a string of digits (campaign currency
 micros) or null when uncapped: the largest single charge the campaign may incur until
 the next poll. Cap the campaign's bids at it (CPM: bid / 1000 per impression at most
 the cap; CPC: the CPC bid at most the cap, ranked by the capped bid x CTR); a
 second-price charge never exceeds the capped bid.
 
-`spendLimitMicros` (digits, or null: no limit) is the most the campaign may still spend
-on its local day as of `computedAt`: the hard cap (budget plus its overdelivery
-allowance) less the spend ingested by then. Count against it every charge of the
-campaign whose event POST /v1/events had not acknowledged by `computedAt` (sent later,
-or not yet), cap the campaign's bids at what is left and stop serving it at nothing
-left; the limit is void after `spendLimitUntil` (the local day's end). Spend is then
-never past the hard cap whatever the traffic does before the next poll, and the pacing
-controller plans its last clicks of the day on that. A campaign absent
+`headroomMicros` (digits, or null: none) is the headroom under the hard cap: the most
+the campaign may still spend on its local day as of `computedAt`, the hard cap (budget
+plus its overdelivery allowance) less the spend ingested by then. Count against it
+every charge of the campaign whose event POST /v1/events had not acknowledged by
+`computedAt` (sent later, or not yet), cap the campaign's bids at what is left and
+stop serving it at nothing left; the headroom is void after `headroomUntil` (the local
+day's end). Spend then stays under the hard cap whatever the traffic does before the
+next poll, and the pacing controller plans the last clicks of a day on that. (A click
+counts when it happens: one on an impression served just before the headroom ran out
+can still land beyond it.) A campaign absent
 from the list has no decision yet: do not serve it. The strong ETag changes exactly
 when a version does; send it back in `If-None-Match` to get 304 while nothing changed.
 """

@@ -1,4 +1,4 @@
-"""The ad server's side of the spend limit, on cases worked out by hand."""
+"""The ad server's side of the headroom under the hard cap, on cases worked out by hand."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from ads.campaigns.rules import BillingEvent
 from ads.simulation.book import build_book
-from ads.simulation.market import _Group, _left, _rank, _with_limits, run_market
-from ads.simulation.pacing_backend import SpendEvent, SpendLimit
+from ads.simulation.market import _capped_by_headroom, _Group, _left, _rank, run_market
+from ads.simulation.pacing_backend import Headroom, SpendEvent
 from ads.simulation.population import all_campaigns, usd_rates
 from ads.simulation.scenario import parse_scenario
 
@@ -23,19 +23,19 @@ def test_what_is_left_is_the_limit_less_spend_that_reached_ingestion_after_its_t
     # Limit 1,000 as of minute 10: spend that arrived at minute 8 is in it; spend that
     # arrived at 11 and is due at 15 (still in transit) is the ad server's own count.
     unseen = {(0, 0): {8: 100, 11: 200, 15: 50}}
-    left = _left({0: SpendLimit(0, 1_000, at(10))}, unseen, {0: 0}, START)
+    left = _left({0: Headroom(0, 1_000, at(10))}, unseen, {0: 0}, START)
     assert left == {0: 750}
     assert unseen[0, 0] == {11: 200, 15: 50}  # what the limit counts is forgotten
 
 
 def test_a_limit_for_another_day_does_not_apply() -> None:
-    assert _left({0: SpendLimit(0, 1_000, at(10))}, {}, {0: 1}, START) == {}
-    assert _left({0: SpendLimit(0, 1_000, at(10))}, {}, {}, START) == {}
+    assert _left({0: Headroom(0, 1_000, at(10))}, {}, {0: 1}, START) == {}
+    assert _left({0: Headroom(0, 1_000, at(10))}, {}, {}, START) == {}
 
 
 def test_what_is_left_caps_the_bid_below_the_bid_cap_and_nothing_left_stops() -> None:
-    assert _with_limits({1: 500}, {1: 300, 2: 800}) == {1: 300, 2: 800}
-    assert _with_limits({1: 500}, {1: 900}) == {1: 500}
+    assert _capped_by_headroom({1: 500}, {1: 300, 2: 800}) == {1: 300, 2: 800}
+    assert _capped_by_headroom({1: 500}, {1: 900}) == {1: 500}
     cpc = _Group(0, 0, BillingEvent.CLICK, 5_000_000, 0.02, 1.0, 100e6, 0.0, 1.0, frozenset("a"))
     cpm = _Group(1, 0, BillingEvent.IMPRESSION, 30e6, 0.01, 1.0, 30e6, 0.0, 1.0, frozenset("a"))
     ranked, bids = _rank([cpc, cpm], {0: 1.0, 1: 1.0}, {0: 0, 1: 0}, {0: 0, 1: 4_000})
@@ -73,13 +73,13 @@ class _Reported:
 
     def tick(self, now: datetime) -> dict[int, float]:
         if self.limit is not None:
-            self.limits = {0: SpendLimit(0, max(0, self.limit - self.reported), now)}
+            self.limits = {0: Headroom(0, max(0, self.limit - self.reported), now)}
         return {0: 1.0}
 
     def bid_caps(self) -> dict[int, int]:
         return {}
 
-    def spend_limits(self) -> dict[int, SpendLimit]:
+    def headrooms(self) -> dict[int, Headroom]:
         return self.limits
 
     def day_budget(self, key: int, day: int) -> int:
