@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
 from ads.experiments.rules import Arm, PacingStrategy, arm_for
+from ads.simulation.book import build_book, rule_for
+from ads.simulation.pacing_backend import Headroom, SpendEvent
+from ads.simulation.population import all_campaigns, usd_rates
 from ads.simulation.real_stack import RealStack, _split
 from ads.simulation.report import table
 from ads.simulation.runner import RealStackOptions, simulate
@@ -79,10 +83,25 @@ def test_production_on_the_real_stack_is_billed_and_runs_the_experiment(
     assert "LINEAR_PROFILE" in text
 
 
-def test_a_database_with_campaigns_is_refused(settings: Settings) -> None:
-    from ads.simulation.book import build_book
-    from ads.simulation.population import all_campaigns, usd_rates
+def test_the_ad_server_gets_the_headroom_the_service_published(settings: Settings) -> None:
+    scenario = parse_scenario(TINY)
+    book = build_book(scenario, all_campaigns(scenario), usd_rates(scenario), 1)
+    stack = RealStack(scenario, book, database_url=settings.database_url)
+    try:
+        campaign = book[0]
+        now = campaign.days[0].start + timedelta(hours=2)
+        minute = int((now - min(c.days[0].start for c in book)).total_seconds() // 60)
+        stack.ingest(now, [SpendEvent(0, 0, 0, minute - 3, 40, 40, 123_457)])
+        stack.tick(now)
+        budget = stack.day_budget(0, 0)
+        cap = rule_for(scenario).hard_cap_micros(budget)
+        # The hard cap less the spend ingested by the tick, as of the tick.
+        assert stack.headrooms()[0] == Headroom(0, cap - 123_457, now)
+    finally:
+        stack.close()
 
+
+def test_a_database_with_campaigns_is_refused(settings: Settings) -> None:
     scenario = parse_scenario(TINY)
     book = build_book(scenario, all_campaigns(scenario), usd_rates(scenario), 1)
     RealStack(scenario, book, database_url=settings.database_url).close()
