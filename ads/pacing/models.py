@@ -59,7 +59,7 @@ class CampaignPacing(Base):
     #: The headroom the ad server holds: the most the campaign may still spend on
     #: `day` as of `computed_at` (the hard cap less the spend reported by then), against
     #: which it counts its own spend since; void after `headroom_until`, the day's
-    #: end. None: no limit (a row from before limits were published).
+    #: end. None: no headroom held (a row from before headrooms were published).
     headroom_micros: Mapped[int | None] = mapped_column(BigInteger)
     headroom_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     day_budget_micros: Mapped[int] = mapped_column(BigInteger)
