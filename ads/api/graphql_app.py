@@ -19,6 +19,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from ads.api.bearer import bearer_token
 from ads.api.context import RequestContext
 from ads.api.executor import executor_class
 from ads.api.graphql_errors import ErrorLog, format_error
@@ -89,10 +90,8 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         return error_response(400, "a GET request needs a `query` parameter", "BAD_REQUEST")
 
     async def _serve(self, request: Request, media: str, context: RequestContext) -> Response:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        principal = None
-        if scheme.lower() == "bearer" and token.strip():
-            principal = await context.authenticate(token.strip())
+        token = bearer_token(request)
+        principal = None if token is None else await context.authenticate(token)
         if principal is None:
             return error_response(
                 401,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from ads.api.bearer import bearer_token
 from ads.api.ids import InvalidId, expect_id
 from ads.api.rest.service_auth import domain_error_response, error_response
 from ads.auth.policy import require_graphql
@@ -25,13 +26,12 @@ MEDIA_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.JSONL: 
 
 async def get_export_file(request: Request) -> Response:
     export_id = _export_number(request.path_params["export_id"])
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = bearer_token(request)
     try:
         async with request.app.state.sessions() as session:
 
             def load(s: Session) -> BillingExport:
-                bearer = scheme.lower() == "bearer" and token.strip()
-                principal = authenticate(s, token.strip()) if bearer else None
+                principal = None if token is None else authenticate(s, token)
                 principal = require_graphql(principal)
                 if export_id is None:
                     raise NotFound("export not found", field="id")

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ads.api.bearer import bearer_token
 from ads.api.rest.service_auth import error_response
 from ads.config import Settings
 from ads.metrics import process_metrics
@@ -55,8 +56,8 @@ async def get_metrics(request: Request) -> Response:
 
 
 def _authorized(request: Request, token: str) -> bool:
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+    given = bearer_token(request)
+    return given is not None and hmac.compare_digest(given.encode(), token.encode())
 
 
 class _Snapshot:

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ads.api.bearer import bearer_token
 from ads.auth.policy import require_service
 from ads.auth.principal import Principal
 from ads.auth.service import authenticate
@@ -15,11 +16,11 @@ from ads.errors import DomainError, Forbidden, Unauthenticated
 
 async def service_principal(request: Request) -> Principal:
     """The caller, if it holds a SERVICE token; raises Unauthenticated or Forbidden."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = bearer_token(request)
     principal = None
-    if scheme.lower() == "bearer" and token:
+    if token is not None:
         async with request.app.state.sessions() as session:
-            principal = await session.run_sync(lambda s: authenticate(s, token.strip()))
+            principal = await session.run_sync(lambda s: authenticate(s, token))
     return require_service(principal)
 
 
