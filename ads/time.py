@@ -36,6 +36,11 @@ def as_utc(value: datetime, *, field: str = "time") -> datetime:
     return value.astimezone(UTC)
 
 
+def iso_utc(moment: datetime) -> str:
+    """An aware datetime as ISO 8601 in UTC with a `Z`, as the APIs print times."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     """The advertiser's calendar day that contains `moment`."""
     return as_utc(moment).astimezone(tz).date()

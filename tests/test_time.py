@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ads.errors import Invalid
-from ads.time import as_utc, day_bounds, local_day, validate_timezone
+from ads.time import as_utc, day_bounds, iso_utc, local_day, validate_timezone
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,8 @@ def test_naive_times_and_unknown_zones_are_refused() -> None:
         as_utc(datetime(2026, 1, 1))
     with pytest.raises(Invalid, match="IANA"):
         validate_timezone("Mars/Olympus_Mons")
+
+
+def test_iso_utc_prints_any_aware_time_in_utc_with_a_z() -> None:
+    tokyo = datetime(2026, 11, 27, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert iso_utc(tokyo) == "2026-11-27T00:30:00Z"

@@ -48,6 +48,10 @@ class BudgetRule:
         """Most spend that may be delivered against this budget."""
         return _plus_fraction(budget_micros, self.delivered_overdelivery_fraction)
 
+    def headroom_micros(self, budget_micros: int, spent_micros: int) -> int:
+        """What may still be delivered under the hard cap after `spent_micros` (never < 0)."""
+        return max(0, self.hard_cap_micros(budget_micros) - spent_micros)
+
     def charge_cap_micros(self, budget_micros: int) -> int:
         """Most spend that may be charged against this budget."""
         return _plus_fraction(budget_micros, self.charged_overdelivery_fraction)

@@ -271,7 +271,7 @@ class PacingController:
             guarded = guard(
                 GuardInput(
                     planned=planned,
-                    headroom=inp.rule.hard_cap_micros(budget) - spent,
+                    headroom=inp.rule.headroom_micros(budget, spent),
                     in_flight=0.0 if guard_rate is None else guard_rate * unseen,
                     rate=guard_rate,
                     ahead_seconds=cfg.tick_seconds + poll / 2,

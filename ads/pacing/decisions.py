@@ -182,7 +182,7 @@ class ShardDecider:
                 }
             )
         bid_cap = decision.max_charge_micros
-        headroom = max(0, rule.hard_cap_micros(budget) - spent)
+        headroom = rule.headroom_micros(budget, spent)
         publish = (decision.status, throttle, groups, bid_cap, headroom, day_end)
         changed = row.version is None or publish != (
             row.pacing_status,

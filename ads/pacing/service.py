@@ -33,7 +33,7 @@ from ads.pacing.exposure import learned_profiles
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.shard_inputs import hourly_exposure, hourly_traffic, load_shard, spend_by_day
 from ads.pacing.state import stored_last_tick
-from ads.time import local_day, utcnow, zone
+from ads.time import iso_utc, local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
 AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]
@@ -277,11 +277,11 @@ def published_decisions(
             "throttle": throttle,
             "status": status.value,
             "version": version,
-            "computedAt": _iso(computed_at),
+            "computedAt": iso_utc(computed_at),
             "adGroups": groups,
             "maxChargeMicros": None if max_charge is None else str(max_charge),
             "headroomMicros": None if room is None else str(room),
-            "headroomUntil": None if until is None else _iso(until),
+            "headroomUntil": None if until is None else iso_utc(until),
         }
         for cid, version, throttle, status, computed_at, groups, max_charge, room, until in rows
     ]
@@ -299,7 +299,3 @@ def _etag(versions: Any) -> str:
 
 def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",")}
-
-
-def _iso(at: datetime) -> str:
-    return at.isoformat().replace("+00:00", "Z")

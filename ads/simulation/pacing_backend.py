@@ -167,6 +167,5 @@ class InMemoryPacing:
             cap = None if bid_cap is None or throttles[key] <= 0.0 else bid_cap(key)
             if cap is not None:
                 self.caps[key] = cap
-            left = max(0, self.rule.hard_cap_micros(budget) - reported)
-            self.rooms[key] = Headroom(day, left, now)
+            self.rooms[key] = Headroom(day, self.rule.headroom_micros(budget, reported), now)
         return throttles

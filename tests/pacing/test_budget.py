@@ -23,6 +23,13 @@ def test_default_rule_delivers_one_percent_over_and_charges_none() -> None:
     assert rule.charge_cap_micros(100_000_000) == 100_000_000
 
 
+def test_the_headroom_is_what_is_left_under_the_hard_cap_never_negative() -> None:
+    rule = BudgetRule()
+    assert rule.headroom_micros(100_000_000, 60_000_000) == 41_000_000
+    assert rule.headroom_micros(100_000_000, 101_000_000) == 0
+    assert rule.headroom_micros(100_000_000, 105_000_000) == 0
+
+
 def test_caps_read_fractions_as_typed() -> None:
     rule = BudgetRule(charged_overdelivery_fraction=0.29, delivered_overdelivery_fraction=0.29)
     assert rule.hard_cap_micros(100) == 129  # not 128 from 0.28999... as a float

@@ -9,7 +9,7 @@ from ariadne import ScalarType
 
 from ads.errors import DomainError
 from ads.money import is_currency, parse_micros
-from ads.time import validate_timezone
+from ads.time import iso_utc, validate_timezone
 
 datetime_scalar = ScalarType("DateTime")
 date_scalar = ScalarType("Date")
@@ -21,7 +21,7 @@ json_object_scalar = ScalarType("JSONObject")
 
 @datetime_scalar.serializer
 def serialize_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return iso_utc(value)
 
 
 @datetime_scalar.value_parser
