@@ -35,10 +35,7 @@ def table(result: SimulationResult) -> str:
     for summary in result.summaries.values():
         data = summary.as_dict()
         rows.append([fmt.format(data[key]) for key, _, fmt in COLUMNS])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in
-                       enumerate(zip(row, widths, strict=True))) for row in rows]  # fmt: skip
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = aligned(rows, text_columns=1)
     any_summary = next(iter(result.summaries.values()))
     lines.append(
         f"\n{any_summary.campaign_days} campaign-days, {any_summary.enough_traffic} with "
@@ -54,6 +51,19 @@ def table(result: SimulationResult) -> str:
         lines.append("\nDone-when checks for the production controller:")
         lines.extend(check.line() for check in result.checks)
     return "\n".join(lines)
+
+
+def aligned(rows: list[list[str]], *, text_columns: int) -> list[str]:
+    """Rows as fixed-width lines under a rule after the header: the first `text_columns`
+    columns left-aligned, the figures right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) if i < text_columns else cell.rjust(w) for i, (cell, w) in
+                  enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    ]  # fmt: skip
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
 
 
 def _notes(result: SimulationResult) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ads.simulation.checks import Check
 from ads.simulation.metrics import Summary
-from ads.simulation.report import COLUMNS
+from ads.simulation.report import COLUMNS, aligned
 
 __all__ = ["SeedRun", "parse_seeds", "seeds_json", "seeds_table"]
 
@@ -65,13 +65,13 @@ def seeds_table(runs: Sequence[SeedRun]) -> str:
         for name, summary in run.summaries.items():
             data = summary.as_dict()
             rows.append([str(run.seed), name, *(fmt.format(data[k]) for k, _, fmt in _FIGURES)])
-    lines = _aligned(rows, text_columns=2)
+    lines = aligned(rows, text_columns=2)
     lines.append("\nAcross seeds (mean; worst for 'over max' and 'util min'):")
     spread = [["strategy", *(title for _, title, _ in _FIGURES)]]
     for name in runs[0].summaries:
         values = [run.summaries[name].as_dict() for run in runs if name in run.summaries]
         spread.append([name, *(fmt.format(_across(key, values)) for key, _, fmt in _FIGURES)])
-    lines.extend(_aligned(spread, text_columns=1))
+    lines.extend(aligned(spread, text_columns=1))
     if any(run.checks for run in runs):
         lines.append(f"\nDone-when lines for the production controller, over {len(runs)} seeds:")
         names = list(dict.fromkeys(c.name for run in runs for c in run.checks))
@@ -108,14 +108,3 @@ def _across(key: str, values: list[dict[str, Any]]) -> float:
     if key == "utilization_min":
         return min(figures)
     return statistics.fmean(figures)
-
-
-def _aligned(rows: list[list[str]], *, text_columns: int) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.ljust(w) if i < text_columns else cell.rjust(w) for i, (cell, w) in
-                  enumerate(zip(row, widths, strict=True)))
-        for row in rows
-    ]  # fmt: skip
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines
