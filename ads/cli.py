@@ -149,11 +149,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
 def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from ads.billing.export_files import count_rows, manifest_path, write_export
-    from ads.billing.export_rows import ExportSpec
-    from ads.billing.exports import check_period
-    from ads.billing.status import ExportFormat, Granularity
+    from ads.billing.domain.calendar import Granularity
     from ads.db import make_engine, session_factory
+    from ads.exports.files import count_rows, manifest_path, write_export
+    from ads.exports.rules import ExportFormat, ExportSpec
+    from ads.exports.service import check_period
     from ads.progress import ProgressBar
 
     spec = ExportSpec(args.date_from, args.date_to, Granularity(args.granularity), args.advertiser)

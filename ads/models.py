@@ -4,7 +4,6 @@ from ads.accounts.models import Advertiser
 from ads.audit.models import AuditEntry
 from ads.auth.models import ApiToken, token_advertisers
 from ads.billing.models import (
-    BillingExport,
     BillingWatermark,
     DayClose,
     HourlyDelivery,
@@ -14,6 +13,7 @@ from ads.billing.models import (
 )
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.experiments.models import PacingExperiment, PacingExperimentDay
+from ads.exports.models import BillingExport
 from ads.ingestion.models import (
     AdGroupDaySpend,
     CampaignDaySpend,

@@ -6,7 +6,7 @@ Usage: ADS_BENCH_POSTGRES_URL=postgresql://… .venv/bin/python bench/export_ben
 It creates a throwaway database, migrates it, loads N ledger rows with distinct
 (campaign, day) keys so the DAY export has exactly N rows, then runs, each in a fresh
 child process so that peak RSS is the run's own:
-  * ours: `ads.billing.export_files.write_export` (the code behind `ads export billing`);
+  * ours: `ads.exports.files.write_export` (the code behind `ads export billing`);
   * copy: `COPY (<the same SELECT>) TO STDOUT WITH (FORMAT csv, HEADER)` into a file.
 Both files must have the same SHA-256 (the query's columns are labelled as our header).
 """
@@ -33,10 +33,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ads.billing.export_files import write_export  # noqa: E402
-from ads.billing.export_rows import ExportSpec, export_query  # noqa: E402
-from ads.billing.status import ExportFormat, Granularity  # noqa: E402
+from ads.billing.domain.calendar import Granularity  # noqa: E402
 from ads.config import Settings  # noqa: E402
+from ads.exports.files import write_export  # noqa: E402
+from ads.exports.rows import export_query  # noqa: E402
+from ads.exports.rules import ExportFormat, ExportSpec  # noqa: E402
 from ads.schema_version import upgrade_to_head  # noqa: E402
 
 START = date(2020, 1, 1)

@@ -16,11 +16,11 @@ import dramatiq
 from dramatiq.message import Message
 from sqlalchemy.orm import Session, sessionmaker
 
-from ads.billing.export_jobs import RUN_TIME_LIMIT, stuck_exports
-from ads.billing.exports import run_export
-from ads.billing.service import run_aggregation, run_day_close
+from ads.billing.cycle import run_aggregation, run_day_close
 from ads.config import Settings
 from ads.db import make_engine, session_factory
+from ads.exports.jobs import RUN_TIME_LIMIT, stuck_exports
+from ads.exports.service import run_export
 from ads.time import utcnow
 from workers.scheduler import PeriodicJob
 

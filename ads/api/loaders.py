@@ -32,12 +32,14 @@ from ads.api.connections import (
 from ads.audit.models import AuditEntry
 from ads.audit.service import history_query
 from ads.auth.principal import Principal
-from ads.billing.models import BillingExport, Invoice, LedgerEntry
-from ads.billing.queries import exports_query, invoices_query, ledger_query
+from ads.billing.models import Invoice, LedgerEntry
+from ads.billing.queries import invoices_query, ledger_query
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
 from ads.experiments.models import PacingExperiment
 from ads.experiments.service import experiments_query
+from ads.exports.models import BillingExport
+from ads.exports.queries import exports_query
 from ads.pacing.service import PacingView, advertiser_spend_today, campaign_pacing
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from ads.accounts.models import Advertiser
 from ads.audit.service import record
 from ads.auth import policy
 from ads.auth.principal import Principal
-from ads.billing.closing import EntryKind
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.invoices import refresh_invoice
 from ads.billing.models import LedgerEntry
 from ads.campaigns.models import Campaign

@@ -28,9 +28,9 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ads.billing.domain.calendar import HOUR
 from ads.billing.models import BillingWatermark, HourlyDelivery
-from ads.billing.periods import HOUR
-from ads.billing.sql import utc_hour
+from ads.billing.sql_dates import utc_hour
 from ads.ingestion.models import DeliveryEvent
 from ads.ingestion.rules import EventType
 

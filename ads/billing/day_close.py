@@ -5,7 +5,7 @@ aggregation watermark (so every event received in the allowance is aggregated). 
 are billed in calendar order because lifetime budgets and the account limit carry over.
 A closed day whose aggregated delivery no longer matches its ledger (a late event past
 the allowance) is re-closed, and so is every later closed day, each getting only the
-correcting rows (see `ads.billing.closing`). Running this twice changes nothing.
+correcting rows (see `ads.billing.domain.day_fold`). Running this twice changes nothing.
 
 Each run looks back only `reclose_window_days` before the last due day for days to
 re-close, plus every day after the advertiser's last closed day (so days never closed,
@@ -26,14 +26,9 @@ from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
 from ads.billing.aggregation import read_watermark
-from ads.billing.budgets import BudgetHistory
-from ads.billing.closing import (
-    CampaignDelivery,
-    DeliveryDay,
-    EntryKind,
-    bill_days,
-    corrections,
-)
+from ads.billing.budgets_in_force import BudgetHistory
+from ads.billing.domain.day_fold import CampaignDelivery, DeliveryDay, bill_days, corrections
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.time import day_bounds, local_day, zone
 

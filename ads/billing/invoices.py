@@ -15,11 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ads.accounts.models import Advertiser
-from ads.billing.closing import EntryKind
-from ads.billing.invoicing import InvoiceAmounts, LineInput, build_invoice
+from ads.billing.domain.calendar import month_bounds, next_month
+from ads.billing.domain.invoice_rules import InvoiceAmounts, InvoiceStatus, LineInput, build_invoice
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import Invoice, InvoiceLine, LedgerEntry
-from ads.billing.periods import month_bounds, next_month
-from ads.billing.status import InvoiceStatus
 from ads.time import zone
 
 

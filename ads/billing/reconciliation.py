@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.billing.aggregation import read_watermark
-from ads.billing.closing import EntryKind
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.errors import Invalid
 from ads.ingestion.models import DeliveryEvent

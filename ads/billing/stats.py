@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from ads.auth import policy
 from ads.auth.principal import Principal
-from ads.billing.closing import EntryKind
+from ads.billing.domain.calendar import Granularity, days, month_start
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
-from ads.billing.periods import days, month_start
-from ads.billing.status import Granularity
 from ads.campaigns.models import Campaign
 from ads.errors import Invalid, NotFound
 

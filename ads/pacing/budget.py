@@ -1,60 +1,14 @@
-"""Budget rules as data: overdelivery allowances, hard caps and the lifetime daily allowance."""
+"""Budget arithmetic of pacing: the lifetime daily allowance, flight days, one charge's cost.
+
+The overdelivery rule itself (hard cap, charge cap) is `ads.campaigns.budget_rules`,
+which billing reads too.
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
-from functools import lru_cache
 
-# One enum per concept across the code base: the campaign model stores these.
-from ads.campaigns.rules import BillingEvent, BudgetType, PacingMode
-
-__all__ = [
-    "BudgetRule",
-    "BudgetType",
-    "PacingMode",
-    "flight_days_remaining",
-    "lifetime_daily_allowance",
-    "single_charge_micros",
-]
-
-
-@dataclass(frozen=True)
-class BudgetRule:
-    """How far spend may go past a budget, as data rather than constants in the controller.
-
-    `delivered_overdelivery_fraction` is how much more than the budget the platform may
-    deliver (spend already in flight when the budget runs out lands here); the pacing
-    controller never plans beyond the budget and hard-stops at budget * (1 + it).
-    `charged_overdelivery_fraction` is how much of that the advertiser may be billed
-    for (billing caps charges there); it can't exceed what may be delivered.
-    """
-
-    budget_type: BudgetType = BudgetType.DAILY
-    charged_overdelivery_fraction: float = 0.0
-    delivered_overdelivery_fraction: float = 0.01
-
-    def __post_init__(self) -> None:
-        charged = self.charged_overdelivery_fraction
-        delivered = self.delivered_overdelivery_fraction
-        if not (math.isfinite(charged) and math.isfinite(delivered)):
-            raise ValueError("overdelivery fractions must be finite")
-        if not 0 <= charged <= delivered:
-            raise ValueError("need 0 <= charged overdelivery <= delivered overdelivery")
-
-    def hard_cap_micros(self, budget_micros: int) -> int:
-        """Most spend that may be delivered against this budget."""
-        return _plus_fraction(budget_micros, self.delivered_overdelivery_fraction)
-
-    def headroom_micros(self, budget_micros: int, spent_micros: int) -> int:
-        """What may still be delivered under the hard cap after `spent_micros` (never < 0)."""
-        return max(0, self.hard_cap_micros(budget_micros) - spent_micros)
-
-    def charge_cap_micros(self, budget_micros: int) -> int:
-        """Most spend that may be charged against this budget."""
-        return _plus_fraction(budget_micros, self.charged_overdelivery_fraction)
+from ads.campaigns.rules import BillingEvent
 
 
 def lifetime_daily_allowance(
@@ -91,17 +45,3 @@ def single_charge_micros(bid_micros: int, billing_event: BillingEvent) -> int:
     if billing_event is BillingEvent.CLICK:
         return bid_micros
     return -(-bid_micros // 1000)
-
-
-def _plus_fraction(budget_micros: int, fraction: float) -> int:
-    numerator, denominator = _decimal_ratio(fraction)
-    return budget_micros + budget_micros * numerator // denominator  # floor, exactly
-
-
-@lru_cache(maxsize=256)
-def _decimal_ratio(fraction: float) -> tuple[int, int]:
-    # Read the float as the decimal the person typed (0.29 means 29/100, not
-    # 0.28999...), to the micro, so caps are exact integers. Cached: a handful of rules,
-    # and the controller asks for every campaign on every tick.
-    extra = Fraction(fraction).limit_denominator(1_000_000)
-    return extra.numerator, extra.denominator

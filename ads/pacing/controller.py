@@ -52,7 +52,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ads.pacing.budget import BudgetRule, PacingMode
+from ads.campaigns.budget_rules import BudgetRule
+from ads.campaigns.rules import PacingMode
 from ads.pacing.curve import target_fraction, target_spend
 from ads.pacing.guard import GuardInput, guard
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile

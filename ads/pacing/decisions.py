@@ -15,13 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ads.accounts.rules import AdvertiserStatus
+from ads.campaigns.budget_rules import rule_for
 from ads.campaigns.rules import BudgetType, CampaignStatus, DeliveryStatus
 from ads.pacing.budget import (
     flight_days_remaining,
     lifetime_daily_allowance,
     single_charge_micros,
 )
-from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import PacingController, TickInput, effective_throttle
 from ads.pacing.exposure import HourExposure, advance
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile

@@ -18,14 +18,13 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
+from ads.campaigns.budget_rules import BudgetRule, rule_for
 from ads.campaigns.models import Campaign
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
 from ads.db import upsert
 from ads.experiments.service import experiment_plans, record_ticks
 from ads.ingestion.models import CampaignDaySpend
-from ads.pacing.budget import BudgetRule
-from ads.pacing.budget_rules import rule_for
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
 from ads.pacing.decision_store import in_chunks, write_decisions
 from ads.pacing.decisions import DayRefresh, ExposureStep, ShardDecider

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import BudgetType
-from ads.pacing.budget import BudgetRule
 from ads.simulation.scenario import AdGroupSpec, CampaignSpec, Scenario
 from ads.time import day_bounds
 

@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ads.pacing.budget import (
-    BudgetRule,
-    flight_days_remaining,
-    lifetime_daily_allowance,
-    single_charge_micros,
-)
+from ads.campaigns.budget_rules import BudgetRule
+from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance, single_charge_micros
 from ads.simulation.book import SimCampaign
 from ads.simulation.strategies import Observation, Strategy
 

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ads.auth.principal import CLI_PRINCIPAL
-from ads.billing.closing import EntryKind
+from ads.billing.cycle import run_aggregation, run_day_close
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import LedgerEntry
 from ads.billing.reconciliation import reconcile
-from ads.billing.service import run_aggregation, run_day_close
 from ads.experiments.service import ArmMetrics, arm_metrics
 from ads.simulation.real_stack import RealStack, day_index
 

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ads.pacing.budget import BudgetRule, PacingMode
+from ads.campaigns.budget_rules import BudgetRule
+from ads.campaigns.rules import PacingMode
 from ads.pacing.controller import ControllerConfig, PacingController, TickInput
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
 from ads.pacing.state import ControllerState

@@ -11,9 +11,9 @@ from starlette.testclient import TestClient
 
 from ads.api.ids import global_id
 from ads.api.schema import build_schema
+from ads.campaigns.budget_rules import BUDGET_RULES, describe, rule_for
 from ads.campaigns.rules import BillingEvent, BudgetType
 from ads.config import Settings
-from ads.pacing.budget_rules import BUDGET_RULES, describe, rule_for
 from ads.pacing.service import recompute_shard
 from tests import factories
 from tests.api.conftest import World, gql
@@ -214,7 +214,7 @@ def test_pacing_of_a_page_of_campaigns_is_one_query(
 
 
 def test_the_schema_states_our_budget_rule() -> None:
-    """The SDL's prose must follow the rule data (ads/pacing/budget_rules.py)."""
+    """The SDL's prose must follow the rule data (ads/campaigns/budget_rules.py)."""
     schema = build_schema()
     pacing_type = schema.type_map["CampaignPacing"]
     text = " ".join(

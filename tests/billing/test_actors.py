@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.config import Settings
-from tests.billing.conftest import Send, make_account
+from tests.billing.fixtures import Send, make_account
 from workers import billing
 
 

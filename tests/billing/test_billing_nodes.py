@@ -13,12 +13,12 @@ from starlette.testclient import TestClient
 from ads.api.ids import global_id
 from ads.auth.principal import CLI_PRINCIPAL
 from ads.auth.roles import Role
-from ads.billing.exports import create_export
+from ads.billing.domain.calendar import Granularity
 from ads.billing.invoices import refresh_invoices
 from ads.billing.models import Invoice, LedgerEntry
-from ads.billing.status import ExportFormat, Granularity
-from tests.billing.conftest import ALLOWANCE, Account, Send, make_account, run_billing
-from tests.billing.test_exports import token
+from ads.exports.rules import ExportFormat
+from ads.exports.service import create_export
+from tests.billing.fixtures import ALLOWANCE, Account, Send, make_account, run_billing, token
 
 LEDGER = """query($id: ID!, $first: Int, $after: String, $last: Int, $before: String,
   $from: Date, $to: Date) { advertiser(id: $id) { ledger(first: $first, after: $after,

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from ads.audit.models import AuditEntry
 from ads.auth.principal import CLI_PRINCIPAL
 from ads.billing.aggregation import aggregate
-from ads.billing.closing import EntryKind
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import DayClose, HourlyDelivery, LedgerEntry
 from ads.billing.reconciliation import reconcile
 from ads.campaigns.rules import BudgetType
 from ads.campaigns.service import update_campaign
-from tests.billing.conftest import Send, make_account, run_billing
+from tests.billing.fixtures import Send, make_account, run_billing
 
 DST_END = date(2026, 11, 1)  # America/New_York: 25 hours, 04:00Z to 05:00Z next day
 

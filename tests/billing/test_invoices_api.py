@@ -12,11 +12,10 @@ from starlette.testclient import TestClient
 from ads.api.ids import global_id
 from ads.audit.models import AuditEntry
 from ads.auth.roles import Role
+from ads.billing.domain.invoice_rules import InvoiceStatus
 from ads.billing.invoices import refresh_invoices
 from ads.billing.models import Invoice
-from ads.billing.status import InvoiceStatus
-from tests.billing.conftest import ALLOWANCE, Send, make_account, run_billing
-from tests.billing.test_exports import gql, token
+from tests.billing.fixtures import ALLOWANCE, Send, gql, make_account, run_billing, token
 
 ADJUST = """mutation($input: CreateBillingAdjustmentInput!) {
   createBillingAdjustment(input: $input) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.billing.invoicing import LineInput, build_invoice
+from ads.billing.domain.invoice_rules import LineInput, build_invoice
 from ads.money import round_to_minor
 
 lines = st.lists(

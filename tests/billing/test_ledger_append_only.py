@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ads.billing.closing import EntryKind
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import LedgerEntry
 from ads.config import Settings
 from ads.db import make_engine, session_factory

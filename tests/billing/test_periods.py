@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ads.billing.history import FieldChange, value_at
-from ads.billing.periods import month_bounds
+from ads.billing.domain.budget_history import FieldChange, value_at
+from ads.billing.domain.calendar import month_bounds
 from ads.time import day_bounds
 
 ZONES = [

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from ads.auth.principal import CLI_PRINCIPAL
 from ads.billing.aggregation import aggregate, recompute_hour
-from ads.billing.closing import CampaignDelivery, DeliveryDay, bill_days
+from ads.billing.domain.calendar import hour_floor
+from ads.billing.domain.day_fold import CampaignDelivery, DeliveryDay, bill_days
 from ads.billing.models import BillingWatermark
-from ads.billing.periods import hour_floor
 from ads.billing.reconciliation import reconcile
-from ads.billing.rules import BudgetKind
+from ads.campaigns.rules import BudgetType
 from ads.time import local_day, zone
-from tests.billing.conftest import Send, make_account, run_billing
+from tests.billing.fixtures import Send, make_account, run_billing
 from tests.billing.test_day_close import ledger
 
 START = datetime(2026, 10, 31, 12, tzinfo=UTC)
@@ -91,7 +91,7 @@ def test_same_ledger_whatever_the_order_duplicates_or_crash(
             day,
             tuple(
                 CampaignDelivery(
-                    cid, amount, BudgetKind.DAILY, BUDGETS[acct.campaign_ids.index(cid)]
+                    cid, amount, BudgetType.DAILY, BUDGETS[acct.campaign_ids.index(cid)]
                 )
                 for cid, amount in sorted(delivered[day].items())
             ),

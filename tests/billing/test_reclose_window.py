@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ads.billing.aggregation import aggregate
 from ads.billing.day_close import close_due_days
 from ads.billing.models import DayClose, LedgerEntry
-from tests.billing.conftest import ALLOWANCE, Send, make_account, run_billing
+from tests.billing.fixtures import ALLOWANCE, Send, make_account, run_billing
 
 NOV_1 = date(2026, 11, 1)
 

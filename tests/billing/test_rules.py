@@ -7,14 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.billing.closing import (
-    CampaignDelivery,
-    DeliveryDay,
-    EntryKind,
-    bill_days,
-    corrections,
-)
-from ads.billing.rules import BudgetKind, CampaignDay, allocate, bill_day, campaign_cap
+from ads.billing.domain.day_fold import CampaignDelivery, DeliveryDay, bill_days, corrections
+from ads.billing.domain.day_rules import CampaignDay, allocate, bill_day, campaign_cap
+from ads.billing.domain.ledger import EntryKind
+from ads.campaigns.rules import BudgetType
 
 micros = st.integers(min_value=0, max_value=10**12)
 
@@ -23,7 +19,7 @@ campaign_days = st.lists(
         CampaignDay,
         campaign_id=st.integers(1, 50),
         delivered_micros=micros,
-        budget_kind=st.sampled_from(BudgetKind),
+        budget_type=st.sampled_from(BudgetType),
         budget_micros=micros,
         charged_before_micros=micros,
     ),
@@ -73,7 +69,7 @@ def test_allocation_is_proportional_with_largest_remainders_and_ties_to_lower_id
 
 
 def test_lifetime_cap_is_budget_minus_earlier_charges() -> None:
-    day = CampaignDay(1, 900, BudgetKind.LIFETIME, 1000, charged_before_micros=700)
+    day = CampaignDay(1, 900, BudgetType.LIFETIME, 1000, charged_before_micros=700)
     [bill] = bill_day([day], account_remaining_micros=None)
     assert (bill.billable_micros, bill.overdelivery_micros) == (300, 600)
 
@@ -84,7 +80,7 @@ delivery_days = st.lists(
             CampaignDelivery,
             campaign_id=st.integers(1, 4),
             delivered_micros=micros,
-            budget_kind=st.sampled_from(BudgetKind),
+            budget_type=st.sampled_from(BudgetType),
             budget_micros=micros,
         ),
         max_size=4,
@@ -111,7 +107,7 @@ def test_over_many_days_the_lifetime_and_account_caps_hold(
         for bill in billed[item.day]:
             source = budgets[bill.campaign_id]
             before = running.get(bill.campaign_id, 0)
-            if source.budget_kind is BudgetKind.LIFETIME:
+            if source.budget_type is BudgetType.LIFETIME:
                 assert bill.billable_micros <= max(0, source.budget_micros - before)
             else:
                 assert bill.billable_micros <= source.budget_micros

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from ads.pacing.budget import PacingMode
+from ads.campaigns.rules import PacingMode
 from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus, TickInput
 from ads.pacing.curve import local_day_bounds, target_fraction, target_spend
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile

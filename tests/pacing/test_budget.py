@@ -8,12 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.pacing.budget import (
-    BudgetRule,
-    BudgetType,
-    flight_days_remaining,
-    lifetime_daily_allowance,
-)
+from ads.campaigns.budget_rules import BudgetRule
+from ads.campaigns.rules import BudgetType
+from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
 
 
 def test_default_rule_delivers_one_percent_over_and_charges_none() -> None:

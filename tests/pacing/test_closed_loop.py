@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ads.pacing.budget import PacingMode
+from ads.campaigns.rules import PacingMode
 from ads.pacing.controller import PacingStatus
 from ads.pacing.curve import local_day_bounds
 from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile

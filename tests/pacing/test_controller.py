@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.pacing.budget import BudgetRule, PacingMode
+from ads.campaigns.budget_rules import BudgetRule
+from ads.campaigns.rules import PacingMode
 from ads.pacing.controller import (
     ControllerConfig,
     ControllerState,

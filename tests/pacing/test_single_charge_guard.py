@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.campaigns.rules import BillingEvent
-from ads.pacing.budget import BudgetRule, PacingMode, single_charge_micros
+from ads.campaigns.budget_rules import BudgetRule
+from ads.campaigns.rules import BillingEvent, PacingMode
+from ads.pacing.budget import single_charge_micros
 from ads.pacing.controller import ControllerState, PacingController, PacingStatus, TickInput
 
 from .factories import BUDGET, DAY_END, tick_input, warm_state

@@ -1,4 +1,4 @@
-"""Billing: stats, invoices, ledger, adjustments and reconciliation (exports: billing_exports)."""
+"""Billing: stats, invoices, ledger, adjustments and reconciliation."""
 
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ from ads.api.connections import Connection
 from ads.api.ids import global_id
 from ads.api.loaders import Relation
 from ads.api.money import Money
-from ads.api.resolvers import billing_exports
 from ads.api.resolvers.connection_types import connection_type
 from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate, node_pk
 from ads.billing.adjustments import create_adjustment
-from ads.billing.closing import EntryKind
+from ads.billing.domain.calendar import Granularity
+from ads.billing.domain.invoice_rules import InvoiceStatus
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import Invoice, InvoiceLine, LedgerEntry
 from ads.billing.queries import invoices_query, ledger_query
 from ads.billing.reconciliation import reconcile
 from ads.billing.stats import StatsPoint, stats
-from ads.billing.status import Granularity, InvoiceStatus
 from ads.campaigns.models import Campaign
 from ads.time import utcnow
 
@@ -240,5 +240,4 @@ bindables = [
     connection_type("LedgerEntryConnection"),
     connection_type("InvoiceConnection"),
     *enums,
-    *billing_exports.bindables,
 ]

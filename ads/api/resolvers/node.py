@@ -15,9 +15,10 @@ from ads.api.ids import InvalidId, global_id, parse_global_id
 from ads.audit.models import AuditEntry
 from ads.auth import policy
 from ads.auth.roles import Role
-from ads.billing.models import BillingExport, Invoice, LedgerEntry
+from ads.billing.models import Invoice, LedgerEntry
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.experiments.models import PacingExperiment
+from ads.exports.models import BillingExport
 
 MODELS: dict[str, type] = {
     "Advertiser": Advertiser,

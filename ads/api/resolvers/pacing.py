@@ -14,8 +14,8 @@ from graphql import GraphQLResolveInfo
 
 from ads.accounts.models import Advertiser
 from ads.api.money import Money
+from ads.campaigns.budget_rules import describe
 from ads.campaigns.models import Campaign
-from ads.pacing.budget_rules import describe
 from ads.pacing.controller import PacingStatus
 from ads.pacing.service import PacingView
 

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ads.money import round_to_minor
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "DRAFT"  # the month is still open in the advertiser's timezone
+    ISSUED = "ISSUED"  # the month and its late-event allowance are over
 
 
 @dataclass(frozen=True)

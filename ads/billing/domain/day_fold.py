@@ -12,22 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
-from ads.billing.rules import BudgetKind, CampaignBill, CampaignDay, bill_day
-
-
-class EntryKind(StrEnum):
-    CHARGE = "CHARGE"
-    OVERDELIVERY_CREDIT = "OVERDELIVERY_CREDIT"
-    ADJUSTMENT = "ADJUSTMENT"
+from ads.billing.domain.day_rules import CampaignBill, CampaignDay, bill_day
+from ads.billing.domain.ledger import EntryKind
+from ads.campaigns.rules import BudgetType
 
 
 @dataclass(frozen=True)
 class CampaignDelivery:
     campaign_id: int
     delivered_micros: int
-    budget_kind: BudgetKind
+    budget_type: BudgetType
     budget_micros: int
 
 
@@ -70,7 +65,7 @@ def bill_days(
                 CampaignDay(
                     campaign_id=c.campaign_id,
                     delivered_micros=c.delivered_micros,
-                    budget_kind=c.budget_kind,
+                    budget_type=c.budget_type,
                     budget_micros=c.budget_micros,
                     charged_before_micros=campaign_totals.get(c.campaign_id, 0),
                 )

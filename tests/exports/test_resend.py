@@ -15,11 +15,12 @@ from dramatiq.brokers.stub import StubBroker
 from sqlalchemy.orm import Session
 
 from ads.auth.principal import CLI_PRINCIPAL
-from ads.billing.export_jobs import claim
-from ads.billing.exports import create_export
-from ads.billing.models import BillingExport
-from ads.billing.status import ExportFormat, ExportStatus, Granularity
+from ads.billing.domain.calendar import Granularity
 from ads.config import Settings
+from ads.exports.jobs import claim
+from ads.exports.models import BillingExport
+from ads.exports.rules import ExportFormat, ExportStatus
+from ads.exports.service import create_export
 from ads.time import utcnow
 from workers import billing
 

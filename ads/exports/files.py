@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from ads.billing.export_rows import HEADER, ExportSpec, export_query, shape
-from ads.billing.status import ExportFormat
+from ads.exports.rows import HEADER, export_query, shape
+from ads.exports.rules import ExportFormat, ExportSpec
 
 BATCH = 2_000
 Progress = Callable[[int], None]

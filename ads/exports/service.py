@@ -4,7 +4,7 @@ Who may see what, through the one policy: FINANCE and ADMIN export and download 
 advertisers; an ADVERTISER token only exports of advertisers all within its scope (an
 export of anyone else's is "not found", never "forbidden").
 
-Exports of a period that is not closed yet (`ads.billing.period_status`) are refused
+Exports of a period that is not closed yet (`ads.billing.period_state`) are refused
 (PERIOD_OPEN) unless asked for explicitly; the manifest then says `period_closed: false`,
 so "a re-run of a closed period gives the same bytes" is a promise every file keeps.
 """
@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from ads.accounts.models import Advertiser
 from ads.auth import policy
 from ads.auth.principal import Principal
-from ads.billing.export_files import Manifest, write_export
-from ads.billing.export_jobs import claim
-from ads.billing.export_rows import ExportSpec
-from ads.billing.models import BillingExport
-from ads.billing.period_status import period_closed
-from ads.billing.queries import exports_query
-from ads.billing.status import ExportFormat, ExportStatus, Granularity
+from ads.billing.domain.calendar import Granularity
+from ads.billing.period_state import period_closed
 from ads.errors import Invalid, NotFound
+from ads.exports.files import Manifest, write_export
+from ads.exports.jobs import claim
+from ads.exports.models import BillingExport
+from ads.exports.queries import exports_query
+from ads.exports.rules import ExportFormat, ExportSpec, ExportStatus
 from ads.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def run_export(
     sessions: sessionmaker[Session], export_id: int, *, export_dir: str, allowance_seconds: int
 ) -> ExportStatus:
     """Do one job, if this delivery claims it: a job RUNNING elsewhere or finished is
-    left alone (the message may come twice, see `ads.billing.export_jobs`)."""
+    left alone (the message may come twice, see `ads.exports.jobs`)."""
     with sessions() as session:
         claimed = claim(session, export_id, now=utcnow())
         job = session.get(BillingExport, export_id)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ads.time import day_bounds
 
 HOUR = timedelta(hours=1)
+
+
+class Granularity(StrEnum):
+    """How billing figures are grouped: per local day, or per local calendar month."""
+
+    DAY = "DAY"
+    MONTH = "MONTH"
 
 
 def hour_floor(moment: datetime) -> datetime:

@@ -2,7 +2,7 @@
 
 The caps, applied in this order for one advertiser and one local day:
 
-1. **Campaign budget in force** (see `ads.billing.history`: the value at the *end* of
+1. **Campaign budget in force** (see `ads.billing.domain.budget_history`: the value at the *end* of
    the local day). DAILY: the budget is the cap for the day. LIFETIME: the cap is the
    budget minus what the campaign was already charged on earlier days of its flight.
 2. **Account spend limit** (`Advertiser.spend_limit_micros`, None = no limit): a cap on
@@ -20,12 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class BudgetKind(StrEnum):
-    DAILY = "DAILY"
-    LIFETIME = "LIFETIME"
+from ads.campaigns.budget_rules import rule_for
+from ads.campaigns.rules import BudgetType
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ class CampaignDay:
 
     campaign_id: int
     delivered_micros: int
-    budget_kind: BudgetKind
+    budget_type: BudgetType
     budget_micros: int
     #: LIFETIME only: CHARGE entries of the campaign on earlier days.
     charged_before_micros: int = 0
@@ -55,10 +52,16 @@ class CampaignBill:
 
 
 def campaign_cap(day: CampaignDay) -> int:
-    """The most this campaign may be charged for this day by its own budget."""
-    if day.budget_kind is BudgetKind.DAILY:
-        return day.budget_micros
-    return max(0, day.budget_micros - day.charged_before_micros)
+    """The most this campaign may be charged for this day by its own budget.
+
+    The budget type's rule sets the charge cap (`ads.campaigns.budget_rules`, which
+    pacing reads too). DAILY: the cap is the day's. LIFETIME: the flight's, less what
+    earlier days were charged.
+    """
+    cap = rule_for(day.budget_type).charge_cap_micros(day.budget_micros)
+    if day.budget_type is BudgetType.DAILY:
+        return cap
+    return max(0, cap - day.charged_before_micros)
 
 
 def allocate(amounts: Sequence[tuple[int, int]], available: int) -> dict[int, int]:

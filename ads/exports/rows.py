@@ -8,17 +8,17 @@ in CSV, JSONL and PostgreSQL's own COPY of this query (see bench/export_bench.py
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ads.billing.closing import EntryKind
+from ads.billing.domain.calendar import Granularity
+from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import LedgerEntry
-from ads.billing.sql import month_of
-from ads.billing.status import Granularity
+from ads.billing.sql_dates import month_of
+from ads.exports.rules import ExportSpec
 
 HEADER = (
     "advertiser_id",
@@ -29,15 +29,6 @@ HEADER = (
     "overdelivery_credits_micros",
     "adjustments_micros",
 )
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    date_from: date
-    date_to: date
-    granularity: Granularity
-    #: None: every advertiser.
-    advertiser_ids: Sequence[int] | None
 
 
 def _sum_of(kind: EntryKind) -> ColumnElement[Any]:

@@ -11,9 +11,9 @@ from graphql import GraphQLResolveInfo
 from ads.api.money import Money
 from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import mutate, node_pk
-from ads.billing.exports import create_export
-from ads.billing.models import BillingExport
-from ads.billing.status import ExportFormat, ExportStatus
+from ads.exports.models import BillingExport
+from ads.exports.rules import ExportFormat, ExportStatus
+from ads.exports.service import create_export
 
 query = QueryType()
 mutation = MutationType()

@@ -16,8 +16,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ads.billing.models import BillingExport
-from ads.billing.status import ExportStatus
+from ads.exports.models import BillingExport
+from ads.exports.rules import ExportStatus
 
 #: The export actor's time limit; a run never lasts longer.
 RUN_TIME_LIMIT = timedelta(hours=1)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
 from ads.audit.models import AuditEntry
-from ads.billing.history import FieldChange, value_at
-from ads.billing.rules import BudgetKind
+from ads.billing.domain.budget_history import FieldChange, value_at
 from ads.campaigns.models import Campaign
+from ads.campaigns.rules import BudgetType
 
 _FIELDS = ("budget_micros", "budget_type", "spend_limit_micros")
 
@@ -50,11 +50,11 @@ class BudgetHistory:
     def _at(self, entity: str, entity_id: int, name: str, current: Any, moment: datetime) -> Any:
         return value_at(current, self._changes.get((entity, entity_id, name), ()), moment)
 
-    def campaign_budget(self, campaign_id: int, day_end: datetime) -> tuple[BudgetKind, int]:
+    def campaign_budget(self, campaign_id: int, day_end: datetime) -> tuple[BudgetType, int]:
         campaign = self.campaigns[campaign_id]
         kind = self._at("Campaign", campaign_id, "budget_type", campaign.budget_type.value, day_end)
         amount = self._at("Campaign", campaign_id, "budget_micros", campaign.budget_micros, day_end)
-        return BudgetKind(kind), int(amount)
+        return BudgetType(kind), int(amount)
 
     def spend_limit(self, day_end: datetime) -> int | None:
         advertiser = self.advertiser

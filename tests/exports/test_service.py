@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import dramatiq
 import pytest
@@ -21,9 +20,8 @@ from ads import cli
 from ads.api.app import create_app
 from ads.api.ids import global_id
 from ads.auth.roles import Role
-from ads.auth.service import create_token
 from ads.config import Settings
-from tests.billing.conftest import Account, Send, make_account, run_billing
+from tests.billing.fixtures import Account, Send, gql, make_account, run_billing, token
 from workers import billing as billing_actors
 
 
@@ -58,11 +56,6 @@ def worker(app_settings: Settings) -> Iterator[StubBroker]:
     broker.close()
 
 
-def token(session: Session, role: Role, *advertisers: int) -> dict[str, str]:
-    _, clear = create_token(session, role=role, advertiser_ids=list(advertisers), name="t")
-    return {"Authorization": f"Bearer {clear}"}
-
-
 CREATE = """
 mutation($input: CreateBillingExportInput!) {
   createBillingExport(input: $input) {
@@ -72,15 +65,6 @@ mutation($input: CreateBillingExportInput!) {
 }"""
 SHOW = """query($id: ID!) { billingExport(id: $id) {
   status rowCount sha256 downloadPath error totals { currency charges { amountMicros } } } }"""
-
-
-def gql(client: TestClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
-    response = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 def test_export_through_the_api_with_authorization(

@@ -1,0 +1,3 @@
+from tests.billing.fixtures import send
+
+__all__ = ["send"]
