@@ -47,8 +47,8 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
-    from ads.auth.service import create_token
     from ads.db import make_engine, session_factory
+    from ads.tokens.service import create_token
 
     engine = make_engine(settings)
     with session_factory(engine)() as session:
@@ -66,8 +66,8 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from ads.auth.service import revoke_token
     from ads.db import make_engine, session_factory
+    from ads.tokens.service import revoke_token
 
     engine = make_engine(settings)
     with session_factory(engine)() as session:

@@ -2,7 +2,6 @@
 
 from ads.accounts.models import Advertiser
 from ads.audit.models import AuditEntry
-from ads.auth.models import ApiToken, token_advertisers
 from ads.billing.models import (
     BillingWatermark,
     DayClose,
@@ -12,7 +11,6 @@ from ads.billing.models import (
     LedgerEntry,
 )
 from ads.campaigns.models import Ad, AdGroup, Campaign
-from ads.experiments.models import PacingExperiment, PacingExperimentDay
 from ads.exports.models import BillingExport
 from ads.ingestion.models import (
     AdGroupDaySpend,
@@ -20,12 +18,14 @@ from ads.ingestion.models import (
     CampaignHourTraffic,
     DeliveryEvent,
 )
+from ads.pacing.experiments.models import PacingExperiment, PacingExperimentDay
 from ads.pacing.models import (
     AdGroupPacing,
     CampaignHourExposure,
     CampaignPacing,
     PacingShardRun,
 )
+from ads.tokens.models import ApiToken, token_advertisers
 
 __all__ = [
     "Ad",

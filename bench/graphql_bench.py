@@ -33,12 +33,12 @@ from ads.accounts.service import create_advertiser  # noqa: E402
 from ads.api.ids import global_id  # noqa: E402
 from ads.auth.principal import CLI_PRINCIPAL  # noqa: E402
 from ads.auth.roles import Role  # noqa: E402
-from ads.auth.service import create_token  # noqa: E402
 from ads.campaigns.rules import BillingEvent, BudgetType, CampaignStatus, Objective  # noqa: E402
 from ads.campaigns.service import create_ad, create_ad_group, create_campaign  # noqa: E402
 from ads.config import Settings  # noqa: E402
 from ads.db import make_engine, session_factory  # noqa: E402
 from ads.schema_version import upgrade_to_head  # noqa: E402
+from ads.tokens.service import create_token  # noqa: E402
 
 DASHBOARD = """query Dashboard($advertiser: ID!, $first: Int!) {
   advertiser(id: $advertiser) {

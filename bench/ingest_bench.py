@@ -39,11 +39,11 @@ import httpx
 from sqlalchemy import text
 
 from ads.auth.roles import Role
-from ads.auth.service import create_token
 from ads.config import Settings
 from ads.db import make_engine, session_factory
 from ads.ingestion.service import record_events
 from ads.schema_version import upgrade_to_head
+from ads.tokens.service import create_token
 from tests import factories
 
 BATCH = 1_000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -81,7 +81,10 @@ def update_advertiser(
     changes: Mapping[str, Any],
     *,
     expected_version: int | None = None,
+    currency_locked: Callable[[Session, int], bool],
 ) -> Advertiser:
+    """Change an advertiser; `currency_locked(session, advertiser_id)` says whether its
+    currency is in use (its campaigns' budgets are in it), which accounts cannot know."""
     advertiser = get_advertiser(session, principal, advertiser_id)
     policy.require_manage_advertiser(principal, advertiser.id, what="advertiser")
     if principal.role is not Role.ADMIN and set(changes) - SELF_SERVICE:
@@ -95,8 +98,13 @@ def update_advertiser(
         validate_timezone(state["timezone"])
         validate_spend_limit(state["spend_limit_micros"])
         check_advertiser_transition(current_status, AdvertiserStatus(state["status"]))
-        if "currency" in changes and changes["currency"] != advertiser.currency:
-            _refuse_currency_change(session, advertiser)
+        changes_currency = changes.get("currency", advertiser.currency) != advertiser.currency
+        if changes_currency and currency_locked(session, advertiser.id):
+            raise Invalid(
+                "the currency of an advertiser with campaigns cannot change",
+                field="currency",
+                code="CURRENCY_LOCKED",
+            )
 
     apply_update(
         session,
@@ -110,17 +118,6 @@ def update_advertiser(
         validate=validate,
     )
     return advertiser
-
-
-def _refuse_currency_change(session: Session, advertiser: Advertiser) -> None:
-    from ads.campaigns.models import Campaign
-
-    if session.scalar(select(Campaign.id).where(Campaign.advertiser_id == advertiser.id)):
-        raise Invalid(
-            "the currency of an advertiser with campaigns cannot change",
-            field="currency",
-            code="CURRENCY_LOCKED",
-        )
 
 
 def advertisers_query(

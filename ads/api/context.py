@@ -21,9 +21,9 @@ from ads.accounts.models import Advertiser
 from ads.api.loaders import Loaders
 from ads.api.money import Money
 from ads.auth.principal import Principal
-from ads.auth.service import authenticate
 from ads.campaigns.models import Campaign
 from ads.config import Settings
+from ads.tokens.service import authenticate
 
 T = TypeVar("T")
 

@@ -36,10 +36,10 @@ from ads.billing.models import Invoice, LedgerEntry
 from ads.billing.queries import invoices_query, ledger_query
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
-from ads.experiments.models import PacingExperiment
-from ads.experiments.service import experiments_query
 from ads.exports.models import BillingExport
 from ads.exports.queries import exports_query
+from ads.pacing.experiments.models import PacingExperiment
+from ads.pacing.experiments.service import experiments_query
 from ads.pacing.service import PacingView, advertiser_spend_today, campaign_pacing
 
 if TYPE_CHECKING:

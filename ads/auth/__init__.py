@@ -1,1 +1,1 @@
-"""Authentication (API tokens) and the one authorization policy."""
+"""The one authorization policy, and who is calling (principal, role)."""

@@ -87,6 +87,12 @@ def _writable_advertiser(session: Session, principal: Principal, advertiser_id: 
     return advertiser
 
 
+def has_campaigns(session: Session, advertiser_id: int) -> bool:
+    """Whether the advertiser has any campaign: its currency is then locked."""
+    query = select(Campaign.id).where(Campaign.advertiser_id == advertiser_id).limit(1)
+    return session.scalar(query) is not None
+
+
 def create_campaign(
     session: Session,
     principal: Principal,

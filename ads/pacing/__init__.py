@@ -1,7 +1,8 @@
-"""Budget pacing: pure rules that turn budgets, spend and traffic into throttle rates.
+"""Budget pacing: each tick, turn budgets, spend and traffic into throttle rates and bid caps.
 
-`profile` (traffic shape by local hour), `curve` (the day's target spend curve),
-`budget` (budget rules, lifetime allowance), `controller` (the per-tick throttle
-controller) and `state` (what it remembers between ticks, JSON-safe). No I/O here:
-the service and the workers wire it up.
+`domain/` is the pure engine (traffic profiles, the target curve, the controller and its
+overdelivery guard, what it remembers between ticks); `tick/` is one shard's tick as
+load (bulk reads) → decide (pure) → store (bulk writes); `experiments/` assigns
+campaigns to the arms of pacing A/B tests; `service.py` runs a tick and serves the
+decisions to the APIs.
 """

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ads.db import Base, UTCDateTime, enum_column
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 
 
 class CampaignPacing(Base):

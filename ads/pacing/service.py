@@ -23,15 +23,15 @@ from ads.campaigns.models import Campaign
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
 from ads.db import upsert
-from ads.experiments.service import experiment_plans, record_ticks
 from ads.ingestion.models import CampaignDaySpend
-from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus
-from ads.pacing.decision_store import in_chunks, write_decisions
-from ads.pacing.decisions import DayRefresh, ExposureStep, ShardDecider
-from ads.pacing.exposure import learned_profiles
+from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus
+from ads.pacing.domain.exposure import learned_profiles
+from ads.pacing.domain.state import stored_last_tick
+from ads.pacing.experiments.service import experiment_plans, record_ticks
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
-from ads.pacing.shard_inputs import hourly_exposure, hourly_traffic, load_shard, spend_by_day
-from ads.pacing.state import stored_last_tick
+from ads.pacing.tick.decide import DayRefresh, ExposureStep, ShardDecider
+from ads.pacing.tick.load import hourly_exposure, hourly_traffic, load_shard, spend_by_day
+from ads.pacing.tick.store import in_chunks, write_decisions
 from ads.time import iso_utc, local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
@@ -109,7 +109,7 @@ def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRef
     """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape.
 
     The shape is learned from delivered events per local hour divided by the
-    throttle-seconds in force then (`ads.pacing.exposure.learned_profiles`): the traffic
+    throttle-seconds in force then (`ads.pacing.domain.exposure.learned_profiles`): the traffic
     the campaign could have bought, not what its throttle and budget let it buy. The
     campaigns of each timezone changing day in this tick pool their shapes into the prior
     for each other and for those without history. Yesterday's last hour is still in the

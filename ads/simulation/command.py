@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ads.errors import DomainError
-from ads.experiments.rules import PacingStrategy
+from ads.pacing.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
 from ads.simulation.market import Progress
 from ads.simulation.report import table, write_outputs

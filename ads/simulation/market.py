@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ads.campaigns.rules import BillingEvent
-from ads.pacing.budget import single_charge_micros
+from ads.pacing.domain.budget import single_charge_micros
 from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
 from ads.simulation.book import DayWindow, SimCampaign, horizon
 from ads.simulation.pacing_backend import Headroom, PacingBackend, SpendEvent

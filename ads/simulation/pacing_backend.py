@@ -14,7 +14,11 @@ from datetime import datetime
 from typing import Protocol
 
 from ads.campaigns.budget_rules import BudgetRule
-from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance, single_charge_micros
+from ads.pacing.domain.budget import (
+    flight_days_remaining,
+    lifetime_daily_allowance,
+    single_charge_micros,
+)
 from ads.simulation.book import SimCampaign
 from ads.simulation.strategies import Observation, Strategy
 

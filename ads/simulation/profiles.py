@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ads.pacing.profile import HOURS_PER_DAY, TrafficProfile
+from ads.pacing.domain.profile import HOURS_PER_DAY, TrafficProfile
 from ads.simulation.book import SimCampaign
 from ads.simulation.traffic import RegionTraffic
 

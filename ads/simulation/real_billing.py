@@ -21,7 +21,7 @@ from ads.billing.cycle import run_aggregation, run_day_close
 from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import LedgerEntry
 from ads.billing.reconciliation import reconcile
-from ads.experiments.service import ArmMetrics, arm_metrics
+from ads.pacing.experiments.service import ArmMetrics, arm_metrics
 from ads.simulation.real_stack import RealStack, day_index
 
 

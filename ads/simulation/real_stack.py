@@ -14,7 +14,7 @@ What runs is what production runs, minus HTTP and the broker:
   the version's `computedAt`) are read back with `published_decisions`
   (what GET /v1/pacing serves) and
   day budgets with `campaign_pacing` (what the admin API shows);
-* a pacing experiment, when asked for, is created through `ads.experiments.service`
+* a pacing experiment, when asked for, is created through `ads.pacing.experiments.service`
   and the pacing service paces each campaign by its arm, as in production;
 * at the end, `ads.simulation.real_billing.close_books` runs aggregation, day close and
   reconciliation on the simulated days (see there).
@@ -42,10 +42,10 @@ from ads.campaigns.rules import BillingEvent, CampaignStatus, Objective
 from ads.campaigns.service import create_ad, create_ad_group, create_campaign
 from ads.config import Settings
 from ads.db import make_engine, session_factory
-from ads.experiments.models import PacingExperiment
-from ads.experiments.rules import PacingStrategy
-from ads.experiments.service import create_experiment
 from ads.ingestion.service import record_events
+from ads.pacing.experiments.models import PacingExperiment
+from ads.pacing.experiments.rules import PacingStrategy
+from ads.pacing.experiments.service import create_experiment
 from ads.pacing.service import campaign_pacing, published_decisions, recompute_shard
 from ads.schema_version import upgrade_to_head
 from ads.simulation.book import SimCampaign

@@ -10,8 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ads.experiments.rules import Estimate
-from ads.experiments.service import ArmMetrics
+from ads.pacing.experiments.rules import Estimate
+from ads.pacing.experiments.service import ArmMetrics
 from ads.simulation.runner import SimulationResult
 
 COLUMNS = (

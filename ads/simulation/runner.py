@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ads.errors import DomainError
-from ads.experiments.rules import Arm, PacingStrategy, arm_for
-from ads.experiments.service import ArmMetrics, arm_summary
+from ads.pacing.experiments.rules import Arm, PacingStrategy, arm_for
+from ads.pacing.experiments.service import ArmMetrics, arm_summary
 from ads.simulation.book import SimCampaign, build_book, rule_for
 from ads.simulation.capacity import enough_traffic_days, full_competition_run
 from ads.simulation.checks import Check, done_when

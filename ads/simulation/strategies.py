@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import PacingMode
-from ads.pacing.controller import ControllerConfig, PacingController, TickInput
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
-from ads.pacing.state import ControllerState
+from ads.pacing.domain.controller import ControllerConfig, PacingController, TickInput
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.state import ControllerState
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,7 +38,7 @@ class Observation:
     #: The ad server's polling period (None: the controller's tick interval).
     poll_seconds: float | None = None
     usd_per_unit: float = 1.0
-    #: The campaign's largest single charge (`ads.pacing.budget.single_charge_micros`).
+    #: The campaign's largest single charge (`ads.pacing.domain.budget.single_charge_micros`).
     max_charge_micros: int = 0
     #: Whether the ad server holds a headroom with the decision (the hard cap less
     #: the spend reported, against which it counts its own spend since).
@@ -83,7 +83,7 @@ class EvenSpread:
 
 @dataclass
 class Production:
-    """Our production controller, `ads.pacing.controller.PacingController`, as the service runs it.
+    """Our production controller (`ads.pacing.domain.controller.PacingController`) as run.
 
     STANDARD mode, the default diurnal profile (or `profiles[key]`, for the diagnostic
     with learned profiles), the scenario's overdelivery allowance, the refresh horizon

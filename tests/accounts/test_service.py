@@ -7,6 +7,7 @@ from ads.accounts.rules import AdvertiserStatus
 from ads.accounts.service import create_advertiser, update_advertiser
 from ads.auth.principal import CLI_PRINCIPAL, Principal
 from ads.auth.roles import Role
+from ads.campaigns.service import has_campaigns
 from ads.errors import Forbidden, Invalid
 from tests import factories
 
@@ -44,13 +45,23 @@ def test_only_admin_creates_advertisers(session: Session) -> None:
 def test_advertiser_tokens_cannot_change_their_own_status(session: Session) -> None:
     adv = factories.advertiser(session)
     principal = Principal(role=Role.ADVERTISER, advertiser_ids=frozenset({adv.id}), token_id=2)
-    update_advertiser(session, principal, adv.id, {"name": "Acme Inc"})
+    update_advertiser(
+        session, principal, adv.id, {"name": "Acme Inc"}, currency_locked=has_campaigns
+    )
     with pytest.raises(Forbidden):
-        update_advertiser(session, principal, adv.id, {"status": AdvertiserStatus.SUSPENDED})
+        update_advertiser(
+            session,
+            principal,
+            adv.id,
+            {"status": AdvertiserStatus.SUSPENDED},
+            currency_locked=has_campaigns,
+        )
 
 
 def test_currency_is_locked_once_campaigns_exist(session: Session) -> None:
     adv = factories.advertiser(session)
     factories.campaign(session, adv.id)
     with pytest.raises(Invalid, match="currency"):
-        update_advertiser(session, CLI_PRINCIPAL, adv.id, {"currency": "EUR"})
+        update_advertiser(
+            session, CLI_PRINCIPAL, adv.id, {"currency": "EUR"}, currency_locked=has_campaigns
+        )

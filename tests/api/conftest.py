@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from ads.api.ids import global_id
 from ads.auth.roles import Role
-from ads.auth.service import create_token, revoke_token
+from ads.tokens.service import create_token, revoke_token
 from tests import factories
 
 

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 
 from ads.api.app import create_app
 from ads.auth.roles import Role
-from ads.auth.service import create_token
 from ads.config import Settings
 from ads.ingestion.models import CampaignDaySpend
+from ads.tokens.service import create_token
 from tests.ingestion.fixtures import Tree, event, service_token, tree
 
 __all__ = ["service_token", "tree"]  # fixtures

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from ads.auth.roles import Role
-from ads.auth.service import create_token
 from ads.campaigns.rules import BillingEvent, CampaignStatus
 from ads.config import Settings
 from ads.pacing.service import recompute_shard
+from ads.tokens.service import create_token
 from tests import factories
 from tests.ingestion.fixtures import Tree, build_tree, service_token, tree
 from tests.pacing.test_service import spend

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from ads.auth.roles import Role
-from ads.auth.service import create_token
 from ads.billing.aggregation import aggregate
 from ads.billing.day_close import close_due_days
 from ads.billing.invoices import refresh_invoices
 from ads.campaigns.rules import BudgetType
 from ads.ingestion.service import record_events
+from ads.tokens.service import create_token
 from tests import factories
 
 ALLOWANCE = 3600

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from ads.auth.roles import Role
-from ads.auth.service import create_token
+from ads.tokens.service import create_token
 from tests import factories
 
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)  # noon in New York

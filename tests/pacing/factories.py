@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ads.pacing.controller import ControllerState, TickInput
-from ads.pacing.curve import local_day_bounds
+from ads.pacing.domain.controller import ControllerState, TickInput
+from ads.pacing.domain.curve import local_day_bounds
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY_START, DAY_END = local_day_bounds(date(2026, 6, 10), NEW_YORK)

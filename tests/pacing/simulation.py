@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from ads.campaigns.rules import PacingMode
-from ads.pacing.controller import ControllerConfig, PacingController, PacingStatus, TickInput
-from ads.pacing.curve import local_day_bounds, target_fraction, target_spend
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus, TickInput
+from ads.pacing.domain.curve import local_day_bounds, target_fraction, target_spend
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 MINUTE = timedelta(minutes=1)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import BudgetType
-from ads.pacing.budget import flight_days_remaining, lifetime_daily_allowance
+from ads.pacing.domain.budget import flight_days_remaining, lifetime_daily_allowance
 
 
 def test_default_rule_delivers_one_percent_over_and_charges_none() -> None:

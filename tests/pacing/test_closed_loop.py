@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ads.campaigns.rules import PacingMode
-from ads.pacing.controller import PacingStatus
-from ads.pacing.curve import local_day_bounds
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.controller import PacingStatus
+from ads.pacing.domain.curve import local_day_bounds
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 from .simulation import NEW_YORK, DayRun, simulate_day
 

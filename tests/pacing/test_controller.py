@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import PacingMode
-from ads.pacing.controller import (
+from ads.pacing.domain.controller import (
     ControllerConfig,
     ControllerState,
     PacingController,
@@ -22,8 +22,8 @@ from ads.pacing.controller import (
     TickInput,
     effective_throttle,
 )
-from ads.pacing.curve import target_fraction, target_spend
-from ads.pacing.profile import DEFAULT_DIURNAL
+from ads.pacing.domain.curve import target_fraction, target_spend
+from ads.pacing.domain.profile import DEFAULT_DIURNAL
 
 from .factories import (
     BUDGET,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.pacing.curve import local_day_bounds, target_fraction, target_spend
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.curve import local_day_bounds, target_fraction, target_spend
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

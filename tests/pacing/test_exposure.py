@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ads.pacing.exposure import HourExposure, advance, learned_profiles
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.exposure import HourExposure, advance, learned_profiles
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 6, 10, 10, 58, tzinfo=UTC)  # 12:58 in Berlin

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.pacing.guard import GuardInput, GuardOutcome, guard, poisson_mean_limit
+from ads.pacing.domain.guard import GuardInput, GuardOutcome, guard, poisson_mean_limit
 
 RISK = 0.002
 

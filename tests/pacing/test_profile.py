@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 counts = st.lists(st.integers(min_value=0, max_value=10**9), min_size=24, max_size=24)
 

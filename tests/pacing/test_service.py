@@ -11,7 +11,7 @@ from ads.campaigns.models import Campaign
 from ads.campaigns.rules import BudgetType, CampaignStatus, DeliveryStatus, PacingMode
 from ads.config import Settings
 from ads.ingestion.service import record_events
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import AdGroupPacing, CampaignPacing
 from ads.pacing.service import (
     advertiser_spend_today,

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ads.campaigns.rules import BillingEvent, DeliveryStatus
 from ads.config import Settings
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 from tests import factories
 from tests.ingestion.fixtures import build_tree
 

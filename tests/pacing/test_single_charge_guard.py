@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import BillingEvent, PacingMode
-from ads.pacing.budget import single_charge_micros
-from ads.pacing.controller import ControllerState, PacingController, PacingStatus, TickInput
+from ads.pacing.domain.budget import single_charge_micros
+from ads.pacing.domain.controller import ControllerState, PacingController, PacingStatus, TickInput
 
 from .factories import BUDGET, DAY_END, tick_input, warm_state
 from .test_controller import states, tick_inputs

@@ -9,7 +9,7 @@ import pytest
 
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
-from ads.experiments.rules import Arm, PacingStrategy, arm_for
+from ads.pacing.experiments.rules import Arm, PacingStrategy, arm_for
 from ads.simulation.book import build_book, rule_for
 from ads.simulation.pacing_backend import Headroom, SpendEvent
 from ads.simulation.population import all_campaigns, usd_rates

@@ -14,6 +14,7 @@ from ads.api.connections import Connection
 from ads.api.loaders import ADVERTISER_HISTORY, CAMPAIGNS
 from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import fields_of, mutate, node_pk, without_nulls
+from ads.campaigns.service import has_campaigns
 
 query = QueryType()
 mutation = MutationType()
@@ -89,7 +90,14 @@ async def resolve_update(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
         pk = node_pk(input, "id", "Advertiser")
         changes = fields_of(input, nullable=frozenset({"spend_limit_micros"}))
         version = input.get("expected_version")
-        return lambda s: update_advertiser(s, principal, pk, changes, expected_version=version)
+        return lambda s: update_advertiser(
+            s,
+            principal,
+            pk,
+            changes,
+            expected_version=version,
+            currency_locked=has_campaigns,
+        )
 
     return await mutate(info, input, "advertiser", use_case)
 

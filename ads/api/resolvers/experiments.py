@@ -13,9 +13,9 @@ from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import mutate
 from ads.auth import policy
 from ads.errors import Invalid
-from ads.experiments.models import PacingExperiment
-from ads.experiments.rules import Arm, ExperimentStatus, PacingStrategy
-from ads.experiments.service import (
+from ads.pacing.experiments.models import PacingExperiment
+from ads.pacing.experiments.rules import Arm, ExperimentStatus, PacingStrategy
+from ads.pacing.experiments.service import (
     ArmMetrics,
     arm_metrics,
     create_experiment,

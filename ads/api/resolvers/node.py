@@ -17,8 +17,8 @@ from ads.auth import policy
 from ads.auth.roles import Role
 from ads.billing.models import Invoice, LedgerEntry
 from ads.campaigns.models import Ad, AdGroup, Campaign
-from ads.experiments.models import PacingExperiment
 from ads.exports.models import BillingExport
+from ads.pacing.experiments.models import PacingExperiment
 
 MODELS: dict[str, type] = {
     "Advertiser": Advertiser,

@@ -16,7 +16,7 @@ from ads.accounts.models import Advertiser
 from ads.api.money import Money
 from ads.campaigns.budget_rules import describe
 from ads.campaigns.models import Campaign
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.service import PacingView
 
 campaign = ObjectType("Campaign")

@@ -15,11 +15,11 @@ from ads.api.bearer import bearer_token
 from ads.api.ids import InvalidId, expect_id
 from ads.api.rest.service_auth import domain_error_response, error_response
 from ads.auth.policy import require_graphql
-from ads.auth.service import authenticate
 from ads.errors import DomainError, NotFound
 from ads.exports.models import BillingExport
 from ads.exports.rules import ExportFormat, ExportStatus
 from ads.exports.service import export_path, get_export
+from ads.tokens.service import authenticate
 
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.JSONL: "application/jsonl"}
 

@@ -35,7 +35,7 @@ from ads.api.bearer import bearer_token
 from ads.api.rest.service_auth import error_response
 from ads.config import Settings
 from ads.metrics import process_metrics
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import CampaignPacing, PacingShardRun
 from ads.time import utcnow
 

@@ -10,8 +10,8 @@ from starlette.responses import JSONResponse
 from ads.api.bearer import bearer_token
 from ads.auth.policy import require_service
 from ads.auth.principal import Principal
-from ads.auth.service import authenticate
 from ads.errors import DomainError, Forbidden, Unauthenticated
+from ads.tokens.service import authenticate
 
 
 async def service_principal(request: Request) -> Principal:

@@ -1,6 +1,6 @@
 """Exposure bookkeeping: throttle-seconds per local hour, and the profiles learned from it.
 
-Pure: the tick (`ads.pacing.decisions`) adds each interval's published throttle x its
+Pure: the tick (`ads.pacing.tick.decide`) adds each interval's published throttle x its
 length to the local hour it started in and hands finished hours over for storage; once a
 local day, the service (`ads.pacing.service`) turns each campaign's history of delivered
 events and exposure per hour into its traffic profile, with its timezone's pooled shape
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 
 #: Campaigns per timezone that make its pooled shape (a prior needs no more).
 POOL_SIZE = 1_000

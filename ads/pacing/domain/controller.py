@@ -23,7 +23,7 @@ reported before comparing with the curve, a Smith-predictor style dead-time corr
 
 The plan works on expected flow, which is fine for budgets worth thousands of charges
 but not for small ones, where one click can be 2-30% of the day. The overdelivery guard
-(`ads.pacing.guard`) therefore bounds the probability that unseen spend (in flight and
+(`ads.pacing.domain.guard`) therefore bounds the probability that unseen spend (in flight and
 until the next decision takes over, in whole charges, Poisson) crosses the hard cap, at
 `ControllerConfig.guard_risk` per decision, on the larger of the fast and a slow traffic
 estimate. Near the cap it may also publish a budget-aware bid cap
@@ -54,10 +54,10 @@ from zoneinfo import ZoneInfo
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import PacingMode
-from ads.pacing.curve import target_fraction, target_spend
-from ads.pacing.guard import GuardInput, guard
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
-from ads.pacing.state import ControllerState
+from ads.pacing.domain.curve import target_fraction, target_spend
+from ads.pacing.domain.guard import GuardInput, guard
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.state import ControllerState
 
 __all__ = [
     "ControllerConfig",
@@ -111,7 +111,7 @@ class ControllerConfig:
     smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
     slow_smoothing: the same for the slow estimate the overdelivery guard also uses.
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
-        and until the next decision takes over) crosses the hard cap (`ads.pacing.guard`).
+        and until the next decision takes over) crosses the hard cap (`ads.pacing.domain.guard`).
     held_risk: the same chance when the ad server holds the headroom
         (`TickInput.cap_held`), where unseen spend stops at the hard cap instead.
     """

@@ -3,7 +3,7 @@
 A **pacing strategy**, in production terms, is the controller configuration and the
 traffic-profile policy the pacing service runs a campaign with (`strategy_plan`):
 
-* DEFAULT: `ads.pacing.controller` with its default `ControllerConfig` and the campaign's
+* DEFAULT: `ads.pacing.domain.controller` with its default `ControllerConfig` and the campaign's
   learned hourly traffic shape (the default diurnal shape until it has history): what
   every campaign runs outside experiments.
 * LINEAR_PROFILE: the same controller tracking a flat profile, i.e. an even spread of
@@ -29,8 +29,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from ads.errors import Invalid
-from ads.pacing.controller import DEFAULT_CONFIG, ControllerConfig
-from ads.pacing.profile import HOURS_PER_DAY, TrafficProfile
+from ads.pacing.domain.controller import DEFAULT_CONFIG, ControllerConfig
+from ads.pacing.domain.profile import HOURS_PER_DAY, TrafficProfile
 
 NAME_MAX = 200
 FLAT_PROFILE = TrafficProfile(tuple([1.0] * HOURS_PER_DAY))

@@ -10,9 +10,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ads.config import Settings
-from ads.pacing import decision_store, decisions
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.service import recompute_shard
+from ads.pacing.tick import decide, store
 from tests import factories
 from tests.ingestion.fixtures import build_tree
 
@@ -38,14 +38,14 @@ def test_chunks_write_the_same_rows_as_one_chunk(
     session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _build(session, 7)
-    monkeypatch.setattr(decision_store, "CHUNK", 2)
+    monkeypatch.setattr(store, "CHUNK", 2)
     recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
     chunked = _stored(session)
     for model in (CampaignPacing, AdGroupPacing, PacingShardRun):
         session.execute(delete(model))
     session.commit()
 
-    monkeypatch.setattr(decision_store, "CHUNK", 5_000)
+    monkeypatch.setattr(store, "CHUNK", 5_000)
     recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
 
     assert len(chunked["campaigns"]) == 7
@@ -57,8 +57,8 @@ def test_a_chunk_failing_to_write_leaves_nothing_written(
     session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _build(session, 5)
-    monkeypatch.setattr(decision_store, "CHUNK", 2)  # chunks of 2, 2 and 1 campaigns
-    real_decide = decisions.ShardDecider.decide
+    monkeypatch.setattr(store, "CHUNK", 2)  # chunks of 2, 2 and 1 campaigns
+    real_decide = decide.ShardDecider.decide
 
     def breaks_the_last_chunk(self: Any, inputs: Any, refresh: Any) -> Any:
         out = real_decide(self, inputs, refresh)
@@ -66,7 +66,7 @@ def test_a_chunk_failing_to_write_leaves_nothing_written(
             out.campaigns[0]["throttle"] = 2.0  # violates the throttle_rate constraint
         return out
 
-    monkeypatch.setattr(decisions.ShardDecider, "decide", breaks_the_last_chunk)
+    monkeypatch.setattr(decide.ShardDecider, "decide", breaks_the_last_chunk)
     with pytest.raises(Exception, match="throttle_rate"):
         recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
     session.rollback()

@@ -7,7 +7,6 @@ A shard is `campaign_id % shards == shard`. Nothing here is per campaign: the ti
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,21 +29,13 @@ from ads.accounts.models import Advertiser
 from ads.campaigns.models import AdGroup, Campaign
 from ads.campaigns.rules import CampaignStatus, DeliveryStatus
 from ads.ingestion.models import AdGroupDaySpend, CampaignDaySpend, CampaignHourTraffic
-from ads.pacing.controller import PacingStatus
+from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
+from ads.pacing.tick.decide import ShardInputs
 
 #: Days of history the observed traffic shape is built from.
 PROFILE_HISTORY_DAYS = 28
 _CHUNK = 2_000  # ids per IN list (SQLite allows 32,766 parameters)
-
-
-@dataclass
-class ShardInputs:
-    campaigns: Sequence[Any]  # rows of the campaign query (see load_shard)
-    ad_groups: dict[int, list[Row[Any]]]  # campaign id -> its ad groups not archived
-    ad_group_states: dict[int, Row[Any]]  # ad group id -> its stored pacing
-    campaign_spend: dict[tuple[int, date], int]
-    ad_group_spend: dict[tuple[int, date], int]
 
 
 def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) -> ShardInputs:

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
-from ads.auth import tokens
-from ads.auth.models import ApiToken
 from ads.auth.principal import Principal
 from ads.auth.roles import Role
 from ads.errors import Invalid, NotFound
 from ads.time import utcnow
+from ads.tokens import rules
+from ads.tokens.models import ApiToken
 
 #: last_used_at is refreshed at most this often, so reads do not become writes.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -43,11 +43,11 @@ def create_token(
         raise NotFound(
             f"no advertiser with id {', '.join(map(str, sorted(missing)))}", field="advertiser"
         )
-    clear, parts = tokens.generate()
+    clear, parts = rules.generate()
     token = ApiToken(
         name=name,
         key=parts.key,
-        secret_hash=tokens.hash_secret(parts.secret),
+        secret_hash=rules.hash_secret(parts.secret),
         role=role,
         advertisers=advertisers,
     )
@@ -68,13 +68,13 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
 
 def authenticate(session: Session, bearer: str) -> Principal | None:
     """The principal of a valid, unrevoked token; None for anything else."""
-    parts = tokens.parse(bearer)
+    parts = rules.parse(bearer)
     if parts is None:
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.key == parts.key))
     if token is None or token.revoked_at is not None:
         return None
-    if not tokens.secret_matches(parts.secret, token.secret_hash):
+    if not rules.secret_matches(parts.secret, token.secret_hash):
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -2,10 +2,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ads.auth.models import ApiToken
 from ads.auth.roles import Role
-from ads.auth.service import authenticate, create_token, revoke_token
 from ads.errors import Invalid, NotFound
+from ads.tokens.models import ApiToken
+from ads.tokens.service import authenticate, create_token, revoke_token
 from tests import factories
 
 

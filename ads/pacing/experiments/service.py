@@ -17,8 +17,10 @@ from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.db import upsert
 from ads.errors import Invalid, NotFound
-from ads.experiments.models import PacingExperiment, PacingExperimentDay
-from ads.experiments.rules import (
+from ads.ingestion.models import CampaignDaySpend
+from ads.pacing.domain.controller import PacingController, PacingStatus
+from ads.pacing.experiments.models import PacingExperiment, PacingExperimentDay
+from ads.pacing.experiments.rules import (
     Arm,
     Estimate,
     ExperimentStatus,
@@ -28,9 +30,7 @@ from ads.experiments.rules import (
     strategy_plan,
     validate_experiment,
 )
-from ads.ingestion.models import CampaignDaySpend
-from ads.pacing.controller import PacingController, PacingStatus
-from ads.pacing.decisions import CampaignPlan
+from ads.pacing.tick.decide import CampaignPlan
 from ads.time import as_utc, utcnow
 
 DAYS: Table = PacingExperimentDay.__table__  # type: ignore[assignment]

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ads.pacing.profile import TrafficProfile
+from ads.pacing.domain.profile import TrafficProfile
 from ads.time import day_bounds
 
 _HOUR = timedelta(hours=1)

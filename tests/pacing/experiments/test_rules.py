@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ads.errors import Invalid
-from ads.experiments.rules import (
+from ads.pacing.domain.controller import DEFAULT_CONFIG
+from ads.pacing.experiments.rules import (
     FLAT_PROFILE,
     Arm,
     PacingStrategy,
@@ -18,7 +19,6 @@ from ads.experiments.rules import (
     strategy_plan,
     validate_experiment,
 )
-from ads.pacing.controller import DEFAULT_CONFIG
 
 START = datetime(2026, 6, 10, tzinfo=UTC)
 

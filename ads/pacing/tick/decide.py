@@ -8,7 +8,7 @@ the same rows gives the same rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,22 +17,32 @@ from zoneinfo import ZoneInfo
 from ads.accounts.rules import AdvertiserStatus
 from ads.campaigns.budget_rules import rule_for
 from ads.campaigns.rules import BudgetType, CampaignStatus, DeliveryStatus
-from ads.pacing.budget import (
+from ads.pacing.domain.budget import (
     flight_days_remaining,
     lifetime_daily_allowance,
     single_charge_micros,
 )
-from ads.pacing.controller import PacingController, TickInput, effective_throttle
-from ads.pacing.exposure import HourExposure, advance
-from ads.pacing.profile import DEFAULT_DIURNAL, TrafficProfile
-from ads.pacing.shard_inputs import ShardInputs
-from ads.pacing.state import ControllerState
+from ads.pacing.domain.controller import PacingController, TickInput, effective_throttle
+from ads.pacing.domain.exposure import HourExposure, advance
+from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.pacing.domain.state import ControllerState
 from ads.time import day_bounds, local_day, zone
 
 #: Published rates are floored to this many decimals: the ad server gets a stable value
 #: (the ETag does not move on noise) that is never above what the controller decided.
 PUBLISHED_DECIMALS = 4
 _SCALE = 10**PUBLISHED_DECIMALS
+
+
+@dataclass
+class ShardInputs:
+    """One shard's rows as `ads.pacing.tick.load` reads them (plain row tuples)."""
+
+    campaigns: Sequence[Any]  # rows of the campaign query (see load_shard)
+    ad_groups: dict[int, list[Any]]  # campaign id -> its ad groups not archived
+    ad_group_states: dict[int, Any]  # ad group id -> its stored pacing
+    campaign_spend: dict[tuple[int, date], int]
+    ad_group_spend: dict[tuple[int, date], int]
 
 
 @dataclass

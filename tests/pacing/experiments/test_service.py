@@ -13,9 +13,9 @@ from ads.auth.principal import CLI_PRINCIPAL, Principal
 from ads.auth.roles import Role
 from ads.config import Settings
 from ads.errors import Forbidden, Invalid
-from ads.experiments.models import PacingExperiment, PacingExperimentDay
-from ads.experiments.rules import Arm, ExperimentStatus, PacingStrategy, arm_for
-from ads.experiments.service import (
+from ads.pacing.experiments.models import PacingExperiment, PacingExperimentDay
+from ads.pacing.experiments.rules import Arm, ExperimentStatus, PacingStrategy, arm_for
+from ads.pacing.experiments.service import (
     arm_metrics,
     create_experiment,
     list_experiments,

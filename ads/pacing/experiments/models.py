@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ads.db import Base, BigId, UTCDateTime, enum_column
-from ads.experiments.rules import Arm, ExperimentStatus, PacingStrategy
+from ads.pacing.experiments.rules import Arm, ExperimentStatus, PacingStrategy
 from ads.time import utcnow
 
 

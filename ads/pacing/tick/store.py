@@ -23,9 +23,8 @@ from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
 from ads.db import upsert
-from ads.pacing.decisions import ShardDecisions
 from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
-from ads.pacing.shard_inputs import ShardInputs
+from ads.pacing.tick.decide import ShardDecisions, ShardInputs
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
 AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""The pure pacing engine: no database, no framework, no broker."""

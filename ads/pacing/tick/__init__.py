@@ -1,0 +1,1 @@
+"""One shard's pacing tick: load (bulk reads), decide (pure), store (bulk writes)."""

@@ -1,0 +1,1 @@
+"""API tokens: bearer secrets, their stored hashes and the advertisers they may act for."""
