@@ -13,7 +13,10 @@ from ads.api.app import create_app
 from ads.config import Settings
 from ads.db import make_engine, session_factory
 from ads.schema_version import upgrade_to_head
+from tests.billing.fixtures import send
 from tests.databases import clear_tables, fresh_postgres_database, settings_for
+
+__all__ = ["send"]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

@@ -16,7 +16,7 @@ from ads.accounts.rules import (
     validate_name,
     validate_spend_limit,
 )
-from ads.audit.service import record, snapshot
+from ads.audit.writes import add_created, apply_update, commit
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.auth.roles import Role
@@ -24,7 +24,6 @@ from ads.db import escape_like
 from ads.errors import Forbidden, Invalid, NotFound
 from ads.money import validate_currency
 from ads.time import validate_timezone
-from ads.updates import apply_update, commit
 
 AUDITED = ("name", "currency", "timezone", "status", "spend_limit_micros")
 #: What an ADVERTISER token may change on its own account; the rest is ADMIN's.
@@ -51,18 +50,7 @@ def create_advertiser(
         spend_limit_micros=spend_limit_micros,
         status=AdvertiserStatus.ACTIVE,
     )
-    session.add(advertiser)
-    session.flush()
-    record(
-        session,
-        principal,
-        action="create",
-        entity_type="Advertiser",
-        entity_id=advertiser.id,
-        advertiser_id=advertiser.id,
-        before=None,
-        after=snapshot(advertiser, AUDITED),
-    )
+    add_created(session, principal, advertiser, advertiser_id=None, fields=AUDITED)
     commit(session)
     return advertiser
 
@@ -127,10 +115,7 @@ def advertisers_query(
     name_contains: str | None = None,
 ) -> Select[Advertiser]:
     """Advertisers the caller may see, filtered; the caller adds ordering and paging."""
-    query = select(Advertiser)
-    scope = policy.advertiser_scope(principal)
-    if scope is not None:
-        query = query.where(Advertiser.id.in_(sorted(scope)))
+    query = policy.scoped(select(Advertiser), principal, Advertiser.id)
     if status is not None:
         query = query.where(Advertiser.status == status)
     if name_contains:

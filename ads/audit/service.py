@@ -69,10 +69,7 @@ def history_query(principal: Principal, *, entity_type: str | None = None) -> Se
     Entries without an advertiser (none are written today) are visible to unscoped
     roles only, so a tenant never reads a line it does not own.
     """
-    query = select(AuditEntry)
-    scope = policy.advertiser_scope(principal)
-    if scope is not None:
-        query = query.where(AuditEntry.advertiser_id.in_(sorted(scope)))
+    query = policy.scoped(select(AuditEntry), principal, AuditEntry.advertiser_id)
     if entity_type is not None:
         query = query.where(AuditEntry.entity_type == entity_type)
     return query

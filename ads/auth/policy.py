@@ -6,11 +6,19 @@ never "forbidden", so the existence of other advertisers' data does not leak.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import QueryableAttribute
+
 from ads.auth.principal import Principal
 from ads.auth.roles import Role
 from ads.errors import Forbidden, NotFound, Unauthenticated
 
 _GRAPHQL_ROLES = frozenset({Role.ADMIN, Role.ADVERTISER, Role.FINANCE})
+Q = TypeVar("Q", bound=Select[Any])
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 def advertiser_scope(principal: Principal) -> frozenset[int] | None:
@@ -20,6 +28,46 @@ def advertiser_scope(principal: Principal) -> frozenset[int] | None:
     if principal.role is Role.ADVERTISER:
         return principal.advertiser_ids
     return frozenset()
+
+
+def scoped(
+    query: Q,
+    principal: Principal,
+    advertiser_id: Column,
+    *,
+    via: tuple[Column, Select[Any]] | None = None,
+) -> Q:
+    """`query` limited to the rows of the advertisers the caller may read.
+
+    Every read of a tenant's rows on behalf of a caller goes through here. The rows'
+    advertiser is `advertiser_id`; for a table that holds no advertiser column, `via`
+    is `(key, ids)`: the rows whose `key` is among `ids`, a SELECT that has
+    `advertiser_id` (an ad group's `campaign_id` among the caller's campaigns' ids). An
+    unrestricted caller gets `query` unchanged, so the filter costs nothing for them.
+    """
+    scope = advertiser_scope(principal)
+    if scope is None:
+        return query
+    condition = advertiser_id.in_(sorted(scope))
+    if via is not None:
+        key, ids = via
+        condition = key.in_(ids.where(condition))
+    return query.where(condition)
+
+
+def readable_advertisers(
+    principal: Principal, wanted: Iterable[int] | None = None
+) -> frozenset[int] | None:
+    """Of `wanted` (None: every advertiser), those the caller may read; None means all."""
+    scope = advertiser_scope(principal)
+    if wanted is None:
+        return scope
+    ids = frozenset(wanted)
+    return ids if scope is None else ids & scope
+
+
+def sees_all_advertisers(principal: Principal) -> bool:
+    return advertiser_scope(principal) is None
 
 
 def can_read_advertiser(principal: Principal, advertiser_id: int) -> bool:

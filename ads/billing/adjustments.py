@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
-from ads.audit.service import record
+from ads.audit.writes import add_created
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.billing.domain.ledger import EntryKind
@@ -18,6 +18,10 @@ from ads.errors import Invalid, NotFound
 from ads.money import MAX_MICROS, round_to_minor
 
 REASON_MAX = 500
+
+
+#: What the audit trail records of an adjustment.
+ADJUSTMENT_FIELDS = ("kind", "campaign_id", "day", "amount_micros", "currency", "reason")
 
 
 def create_adjustment(
@@ -65,25 +69,7 @@ def create_adjustment(
         reason=reason,
         created_by=principal.actor,
     )
-    session.add(entry)
-    session.flush()
-    record(
-        session,
-        principal,
-        action="create",
-        entity_type="LedgerEntry",
-        entity_id=entry.id,
-        advertiser_id=advertiser_id,
-        before=None,
-        after={
-            "kind": entry.kind.value,
-            "campaign_id": campaign_id,
-            "day": day.isoformat(),
-            "amount_micros": amount_micros,
-            "currency": advertiser.currency,
-            "reason": reason,
-        },
-    )
+    add_created(session, principal, entry, advertiser_id=advertiser_id, fields=ADJUSTMENT_FIELDS)
     refresh_invoice(
         session, advertiser, day.replace(day=1), now=now, allowance_seconds=allowance_seconds
     )

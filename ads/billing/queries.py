@@ -1,7 +1,7 @@
 """Scoped reads of billing rows: what a caller may see, as SQL the API pages and counts.
 
-The one policy decides (`policy.advertiser_scope`); these builders only turn its answer
-into WHERE clauses, so a row outside the caller's advertisers is never read at all
+The one policy decides and filters (`policy.scoped`); these builders add only their own
+WHERE clauses, so a row outside the caller's advertisers is never read at all
 ("not found", never "forbidden"). Callers add ordering and paging.
 """
 
@@ -22,7 +22,7 @@ def ledger_query(
     principal: Principal, *, date_from: date | None = None, date_to: date | None = None
 ) -> Select[Any]:
     """Ledger entries of the caller's advertisers, optionally within local days."""
-    query = _scoped(select(LedgerEntry), LedgerEntry.advertiser_id, principal)
+    query = policy.scoped(select(LedgerEntry), principal, LedgerEntry.advertiser_id)
     if date_from is not None:
         query = query.where(LedgerEntry.day >= date_from)
     if date_to is not None:
@@ -32,7 +32,7 @@ def ledger_query(
 
 def invoices_query(principal: Principal, *, latest_only: bool = False) -> Select[Any]:
     """Invoices of the caller's advertisers; `latest_only`: the newest version per month."""
-    query = _scoped(select(Invoice), Invoice.advertiser_id, principal)
+    query = policy.scoped(select(Invoice), principal, Invoice.advertiser_id)
     if latest_only:
         newer = aliased(Invoice)
         query = query.where(
@@ -43,8 +43,3 @@ def invoices_query(principal: Principal, *, latest_only: bool = False) -> Select
             )
         )
     return query
-
-
-def _scoped(query: Select[Any], column: Any, principal: Principal) -> Select[Any]:
-    scope = policy.advertiser_scope(principal)
-    return query if scope is None else query.where(column.in_(sorted(scope)))

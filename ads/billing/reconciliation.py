@@ -99,10 +99,7 @@ def reconcile(
     """Compare the three sums for every (advertiser, day, campaign) of the period."""
     if date_to < date_from or (date_to - date_from).days >= MAX_DAYS:
         raise Invalid(f"the period must be 1 to {MAX_DAYS} days", field="to", code="INVALID_PERIOD")
-    scope = policy.advertiser_scope(principal)
-    wanted = None if advertiser_ids is None else set(advertiser_ids)
-    if scope is not None:
-        wanted = set(scope) if wanted is None else wanted & scope
+    wanted = policy.readable_advertisers(principal, advertiser_ids)
 
     def limit(query: Any, advertiser: Any, day: Any) -> Any:
         query = query.where(day >= date_from, day <= date_to)

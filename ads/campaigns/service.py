@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
 from ads.accounts.rules import AdvertiserStatus, validate_name
-from ads.audit.service import record, snapshot
+from ads.audit.writes import add_created, apply_update, commit
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.campaigns.models import Ad, AdGroup, Campaign
@@ -32,7 +32,6 @@ from ads.campaigns.rules import (
 from ads.db import escape_like
 from ads.errors import Invalid, NotFound
 from ads.time import as_utc
-from ads.updates import apply_update, commit
 
 CAMPAIGN_FIELDS = (
     "name",
@@ -135,18 +134,7 @@ def create_campaign(
         pacing_mode=pacing_mode,
         status=status,
     )
-    session.add(campaign)
-    session.flush()
-    record(
-        session,
-        principal,
-        action="create",
-        entity_type="Campaign",
-        entity_id=campaign.id,
-        advertiser_id=advertiser_id,
-        before=None,
-        after=snapshot(campaign, CAMPAIGN_FIELDS),
-    )
+    add_created(session, principal, campaign, advertiser_id=advertiser_id, fields=CAMPAIGN_FIELDS)
     commit(session)
     return campaign
 
@@ -223,17 +211,8 @@ def create_ad_group(
         targeting=state["targeting"],
         status=status,
     )
-    session.add(group)
-    session.flush()
-    record(
-        session,
-        principal,
-        action="create",
-        entity_type="AdGroup",
-        entity_id=group.id,
-        advertiser_id=campaign.advertiser_id,
-        before=None,
-        after=snapshot(group, AD_GROUP_FIELDS),
+    add_created(
+        session, principal, group, advertiser_id=campaign.advertiser_id, fields=AD_GROUP_FIELDS
     )
     commit(session)
     return group
@@ -303,18 +282,7 @@ def create_ad(
         destination_url=destination_url.strip(),
         status=status,
     )
-    session.add(ad)
-    session.flush()
-    record(
-        session,
-        principal,
-        action="create",
-        entity_type="Ad",
-        entity_id=ad.id,
-        advertiser_id=campaign.advertiser_id,
-        before=None,
-        after=snapshot(ad, AD_FIELDS),
-    )
+    add_created(session, principal, ad, advertiser_id=campaign.advertiser_id, fields=AD_FIELDS)
     commit(session)
     return ad
 
@@ -383,10 +351,7 @@ def campaigns_query(
     budget_type: BudgetType | None = None,
 ) -> Select[Campaign]:
     """Campaigns the caller may see, filtered; the caller adds ordering and paging."""
-    query = select(Campaign)
-    scope = policy.advertiser_scope(principal)
-    if scope is not None:
-        query = query.where(Campaign.advertiser_id.in_(sorted(scope)))
+    query = policy.scoped(select(Campaign), principal, Campaign.advertiser_id)
     if advertiser_id is not None:
         query = query.where(Campaign.advertiser_id == advertiser_id)
     if status is not None:
@@ -405,11 +370,12 @@ def ad_groups_query(
     name_contains: str | None = None,
 ) -> Select[AdGroup]:
     """Ad groups the caller may see, filtered; the caller adds ordering and paging."""
-    query = select(AdGroup)
-    scope = policy.advertiser_scope(principal)
-    if scope is not None:
-        visible = select(Campaign.id).where(Campaign.advertiser_id.in_(sorted(scope)))
-        query = query.where(AdGroup.campaign_id.in_(visible))
+    query = policy.scoped(
+        select(AdGroup),
+        principal,
+        Campaign.advertiser_id,
+        via=(AdGroup.campaign_id, select(Campaign.id)),
+    )
     if status is not None:
         query = query.where(AdGroup.status == status)
     if name_contains:
@@ -424,15 +390,12 @@ def ads_query(
     name_contains: str | None = None,
 ) -> Select[Ad]:
     """Ads the caller may see, filtered; the caller adds ordering and paging."""
-    query = select(Ad)
-    scope = policy.advertiser_scope(principal)
-    if scope is not None:
-        visible = (
-            select(AdGroup.id)
-            .join(Campaign, Campaign.id == AdGroup.campaign_id)
-            .where(Campaign.advertiser_id.in_(sorted(scope)))
-        )
-        query = query.where(Ad.ad_group_id.in_(visible))
+    query = policy.scoped(
+        select(Ad),
+        principal,
+        Campaign.advertiser_id,
+        via=(Ad.ad_group_id, select(AdGroup.id).join(Campaign, Campaign.id == AdGroup.campaign_id)),
+    )
     if status is not None:
         query = query.where(Ad.status == status)
     if name_contains:

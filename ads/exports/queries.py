@@ -21,7 +21,7 @@ def exports_query(principal: Principal) -> Select[Any]:
     """Export jobs the caller may see: all for FINANCE/ADMIN; for an ADVERTISER token,
     the jobs restricted to advertisers all within its scope (never an all-advertisers one).
     """
-    scope = policy.advertiser_scope(principal)
+    scope = policy.readable_advertisers(principal)
     query = select(BillingExport)
     if scope is None:
         return query

@@ -55,7 +55,7 @@ def create_export(
         raise Invalid(
             f"an export covers at most {MAX_DAYS} days", field="to", code="INVALID_PERIOD"
         )
-    scope = policy.advertiser_scope(principal)
+    scope = policy.readable_advertisers(principal)
     if advertiser_ids is not None:
         wanted = sorted(set(advertiser_ids))
         known = set(session.scalars(select(Advertiser.id).where(Advertiser.id.in_(wanted))))

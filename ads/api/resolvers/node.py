@@ -91,7 +91,7 @@ def resolve_viewer(_: Any, info: GraphQLResolveInfo) -> Any:
 
 @viewer.field("seesAllAdvertisers")
 def resolve_sees_all(principal: Any, _info: GraphQLResolveInfo) -> bool:
-    return policy.advertiser_scope(principal) is None
+    return policy.sees_all_advertisers(principal)
 
 
 @viewer.field("advertisers")

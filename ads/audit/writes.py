@@ -1,8 +1,12 @@
-"""The shared shape of an update use case: check the version, apply fields, audit, commit."""
+"""Audited writes: the one shape of a create and of an update, each audited in its transaction.
+
+A create adds the row and its audit entry together; an update checks the version,
+validates the would-be state, applies the fields and audits only what changed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +17,35 @@ from ads.auth.principal import Principal
 from ads.errors import Conflict, Invalid
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Any)
+
+
+def add_created(
+    session: Session,
+    principal: Principal,
+    entity: E,
+    *,
+    advertiser_id: int | None,
+    fields: Iterable[str],
+) -> E:
+    """Add a new row and its "create" audit entry (the fields' values); the caller commits.
+
+    `advertiser_id` is the tenant the row belongs to; None when the row is the
+    advertiser itself (its id exists only once the row is flushed).
+    """
+    session.add(entity)
+    session.flush()
+    record(
+        session,
+        principal,
+        action="create",
+        entity_type=type(entity).__name__,
+        entity_id=entity.id,
+        advertiser_id=entity.id if advertiser_id is None else advertiser_id,
+        before=None,
+        after=snapshot(entity, fields),
+    )
+    return entity
 
 
 def check_version(current: int, expected: int | None) -> None:

@@ -1,3 +1,0 @@
-from tests.billing.fixtures import send
-
-__all__ = ["send"]
