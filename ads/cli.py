@@ -147,38 +147,56 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
+    """The one export workflow, run here instead of by a worker: a job is recorded (as
+    every export is), run in this process, and its file and manifest copied to --out."""
+    import shutil
     from pathlib import Path
 
+    from ads.auth.principal import CLI_PRINCIPAL
     from ads.billing.domain.calendar import Granularity
     from ads.db import make_engine, session_factory
-    from ads.exports.files import count_rows, manifest_path, write_export
-    from ads.exports.rules import ExportFormat, ExportSpec
-    from ads.exports.service import check_period
+    from ads.exports.files import manifest_path
+    from ads.exports.rules import ExportFormat, ExportStatus
+    from ads.exports.service import create_export, export_path, run_export
     from ads.progress import ProgressBar
 
-    spec = ExportSpec(args.date_from, args.date_to, Granularity(args.granularity), args.advertiser)
     engine = make_engine(settings)
-    with session_factory(engine)() as session:
-        closed = check_period(
-            session,
-            spec,
-            allow_open=args.allow_open_period,
+    sessions = session_factory(engine)
+    try:
+        with sessions() as session:
+            job = create_export(
+                session,
+                CLI_PRINCIPAL,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                granularity=Granularity(args.granularity),
+                fmt=ExportFormat(args.format),
+                advertiser_ids=args.advertiser,
+                allow_open_period=args.allow_open_period,
+                allowance_seconds=settings.billing_late_allowance_seconds,
+            )
+        bar = ProgressBar(0, label="exporting")
+        status = run_export(
+            sessions,
+            job.id,
+            export_dir=settings.export_dir,
             allowance_seconds=settings.billing_late_allowance_seconds,
-        )
-    with engine.connect() as connection:
-        bar = ProgressBar(count_rows(connection, spec), label="exporting")
-        manifest = write_export(
-            connection,
-            spec,
-            ExportFormat(args.format),
-            Path(args.out),
-            progress=bar.advance,
-            period_closed=closed,
+            progress=bar.show,
         )
         bar.finish()
-    engine.dispose()
-    print(f"{manifest.row_count} rows written to {args.out}, sha256 {manifest.sha256}")
-    print(f"manifest: {manifest_path(Path(args.out))}")
+        with sessions() as session:
+            job = session.get_one(type(job), job.id)
+    finally:
+        engine.dispose()
+    if status is not ExportStatus.SUCCEEDED:
+        print(f"error: export {job.id} failed: {job.error}", file=sys.stderr)
+        return 1
+    out, written = Path(args.out), export_path(settings.export_dir, job)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(written, out)
+    shutil.copyfile(manifest_path(written), manifest_path(out))
+    print(f"{job.row_count} rows written to {out}, sha256 {job.sha256} (export {job.id})")
+    print(f"manifest: {manifest_path(out)}")
     return 0
 
 

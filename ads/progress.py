@@ -24,6 +24,11 @@ class ProgressBar:
             self._last = now
             self._draw()
 
+    def show(self, done: int, total: int) -> None:
+        """The whole state at once, for work that reports its own count and total."""
+        self.total = max(total, 0)
+        self.advance(done - self.done)
+
     def _draw(self) -> None:
         width = 30
         fraction = 1.0 if self.total == 0 else min(self.done / self.total, 1.0)

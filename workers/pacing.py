@@ -12,13 +12,12 @@ import logging
 from typing import Any
 
 import dramatiq
-from sqlalchemy.orm import Session, sessionmaker
 
 from ads.config import Settings
-from ads.db import make_engine, session_factory
 from ads.metrics import process_metrics
 from ads.pacing.service import recompute_shard
 from workers.scheduler import PeriodicJob
+from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
 QUEUE = "pacing"
@@ -26,21 +25,8 @@ TICK = "pacing.tick"
 SHARD = "pacing.recompute_shard"
 
 
-class _Sessions:
-    """The worker's engine, made on the first message (never at import or declare time)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._factory: sessionmaker[Session] | None = None
-
-    def __call__(self) -> Session:
-        if self._factory is None:
-            self._factory = session_factory(make_engine(self.settings, pool_pre_ping=True))
-        return self._factory()
-
-
 def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.Actor[Any, Any]]:
-    sessions = _Sessions(settings)
+    sessions = WorkerSessions(settings)
     period_ms = settings.pacing_tick_seconds * 1000
     # A retry later than a few periods is useless (newer ticks will have decided), and
     # a shard taking longer than two periods is stuck: both bounded accordingly.

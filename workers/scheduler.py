@@ -17,7 +17,7 @@ class PeriodicJob:
 
     name: str
     period_seconds: float
-    send: Callable[[float], None]
+    send: Callable[[float], object]
 
 
 class Scheduler:

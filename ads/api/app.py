@@ -16,6 +16,7 @@ from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.rest.routes import rest_routes
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
+from workers.exports import export_sender
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = async_session_factory(engine)
+        app.state.enqueue_export = export_sender(settings)
         runtime = None
         if embedded_workers:
             from workers.embedded import EmbeddedRuntime

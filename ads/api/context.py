@@ -23,6 +23,7 @@ from ads.api.money import Money
 from ads.auth.principal import Principal
 from ads.campaigns.models import Campaign
 from ads.config import Settings
+from ads.exports.service import ExportQueue
 from ads.tokens.service import authenticate
 
 T = TypeVar("T")
@@ -31,8 +32,16 @@ T = TypeVar("T")
 class RequestContext:
     """`info.context` of every resolver; closed by the HTTP handler when the request ends."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        *,
+        enqueue_export: ExportQueue,
+    ) -> None:
         self.settings = settings
+        #: Hands a new export job to the workers (the app wires the broker in).
+        self.enqueue_export = enqueue_export
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()

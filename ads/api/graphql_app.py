@@ -75,7 +75,11 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 "accept application/graphql-response+json or application/json",
                 "NOT_ACCEPTABLE",
             )
-        context = RequestContext(request.app.state.sessions, self.settings)
+        context = RequestContext(
+            request.app.state.sessions,
+            self.settings,
+            enqueue_export=request.app.state.enqueue_export,
+        )
         try:
             return await self._serve(request, media, context)
         except BadRequest as error:

@@ -12,10 +12,11 @@ so "a re-run of a closed period gives the same bytes" is a promise every file ke
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ads.accounts.models import Advertiser
@@ -24,16 +25,19 @@ from ads.auth.principal import Principal
 from ads.billing.domain.calendar import Granularity
 from ads.billing.period_state import period_closed
 from ads.errors import Invalid, NotFound
-from ads.exports.files import Manifest, write_export
+from ads.exports.files import Manifest, count_rows, write_export
 from ads.exports.jobs import claim
 from ads.exports.models import BillingExport
 from ads.exports.queries import exports_query
-from ads.exports.rules import ExportFormat, ExportSpec, ExportStatus
+from ads.exports.rules import ExportFormat, ExportSpec, ExportStatus, validate_period
 from ads.time import utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_DAYS = 3_660
+
+#: Hands a committed PENDING job to whatever runs exports (the export actor, through the
+#: broker); False when nothing can take it now (the scheduled re-send will).
+ExportQueue = Callable[[int], bool]
 
 
 def create_export(
@@ -48,13 +52,8 @@ def create_export(
     allow_open_period: bool = False,
     allowance_seconds: int,
 ) -> BillingExport:
-    """Record a PENDING job; the caller sends the export actor its id after the commit."""
-    if date_to < date_from:
-        raise Invalid("`to` is before `from`", field="to", code="INVALID_PERIOD")
-    if (date_to - date_from).days >= MAX_DAYS:
-        raise Invalid(
-            f"an export covers at most {MAX_DAYS} days", field="to", code="INVALID_PERIOD"
-        )
+    """Record a PENDING job; the caller hands its id to an `ExportQueue` after the commit."""
+    validate_period(date_from, date_to)
     scope = policy.readable_advertisers(principal)
     if advertiser_ids is not None:
         wanted = sorted(set(advertiser_ids))
@@ -114,8 +113,7 @@ def get_export(session: Session, principal: Principal, export_id: int) -> Billin
 
 
 def export_path(export_dir: str, job: BillingExport) -> Path:
-    suffix = "csv" if job.format is ExportFormat.CSV else "jsonl"
-    return Path(export_dir) / f"billing-export-{job.id}.{suffix}"
+    return Path(export_dir) / f"billing-export-{job.id}.{job.format.suffix}"
 
 
 def spec_of(job: BillingExport) -> ExportSpec:
@@ -123,10 +121,18 @@ def spec_of(job: BillingExport) -> ExportSpec:
 
 
 def run_export(
-    sessions: sessionmaker[Session], export_id: int, *, export_dir: str, allowance_seconds: int
+    sessions: sessionmaker[Session],
+    export_id: int,
+    *,
+    export_dir: str,
+    allowance_seconds: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportStatus:
     """Do one job, if this delivery claims it: a job RUNNING elsewhere or finished is
-    left alone (the message may come twice, see `ads.exports.jobs`)."""
+    left alone (the message may come twice, see `ads.exports.jobs`).
+
+    `progress(done, total)` is told of the rows as they are written (the CLI's bar).
+    """
     with sessions() as session:
         claimed = claim(session, export_id, now=utcnow())
         job = session.get(BillingExport, export_id)
@@ -148,7 +154,12 @@ def run_export(
             assert isinstance(engine, Engine)
             with engine.connect() as connection:
                 manifest = write_export(
-                    connection, spec_of(job), job.format, path, period_closed=closed
+                    connection,
+                    spec_of(job),
+                    job.format,
+                    path,
+                    period_closed=closed,
+                    progress=_rows_of(connection, spec_of(job), progress),
                 )
         except Exception as exc:
             session.rollback()
@@ -159,6 +170,22 @@ def run_export(
             return job.status
         _finish(session, job, manifest=manifest, file_name=path.name)
         return job.status
+
+
+def _rows_of(
+    connection: Connection, spec: ExportSpec, progress: Callable[[int, int], None] | None
+) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    total, done = count_rows(connection, spec), 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        progress(done, total)
+
+    progress(0, total)
+    return advance
 
 
 def _finish(

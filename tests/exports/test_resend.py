@@ -22,7 +22,7 @@ from ads.exports.models import BillingExport
 from ads.exports.rules import ExportFormat, ExportStatus
 from ads.exports.service import create_export
 from ads.time import utcnow
-from workers import billing
+from workers import exports as export_actors
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]
 
@@ -32,7 +32,7 @@ def runtime(settings: Settings, tmp_path: Path) -> Iterator[tuple[StubBroker, Ac
     settings = dataclasses.replace(settings, export_dir=str(tmp_path / "exports"))
     stub = StubBroker()
     stub.emit_after("process_boot")
-    actors = billing.declare(stub, settings)
+    actors = export_actors.declare(stub, settings)
     worker = Worker(stub, worker_timeout=50)
     worker.start()
     yield stub, actors, settings
@@ -66,18 +66,18 @@ def test_a_stuck_pending_export_is_resent_once_and_others_are_left_alone(
     stuck = export_job(session, age=timedelta(minutes=5), status=ExportStatus.PENDING)
     fresh = export_job(session, age=timedelta(seconds=5), status=ExportStatus.PENDING)
     running = export_job(session, age=timedelta(minutes=5), status=ExportStatus.RUNNING)
-    jobs = {job.name: job for job in billing.periodic(actors, settings)}
+    jobs = {job.name: job for job in export_actors.periodic(actors, settings)}
     for _ in range(2):  # the same slot delivered twice
-        jobs[billing.RESEND_EXPORTS].send(60.0)
-        stub.join(billing.QUEUE)
+        jobs[export_actors.RESEND_EXPORTS].send(60.0)
+        stub.join(export_actors.QUEUE)
     session.expire_all()
     assert stuck.status is ExportStatus.SUCCEEDED, stuck.error
     assert stuck.row_count == 0
     first_finish = stuck.finished_at
     assert (fresh.status, running.status) == (ExportStatus.PENDING, ExportStatus.RUNNING)
     # A late duplicate of the job's own message finds it done and changes nothing.
-    actors[billing.EXPORT].send(stuck.id)
-    stub.join(billing.QUEUE)
+    actors[export_actors.EXPORT].send(stuck.id)
+    stub.join(export_actors.QUEUE)
     session.expire_all()
     assert (stuck.status, stuck.finished_at) == (ExportStatus.SUCCEEDED, first_finish)
 
@@ -87,9 +87,13 @@ def test_a_run_whose_worker_died_is_resent(
 ) -> None:
     stub, actors, settings = runtime
     orphan = export_job(session, age=timedelta(hours=3), status=ExportStatus.RUNNING)
-    [resend] = [j for j in billing.periodic(actors, settings) if j.name == billing.RESEND_EXPORTS]
+    [resend] = [
+        j
+        for j in export_actors.periodic(actors, settings)
+        if j.name == export_actors.RESEND_EXPORTS
+    ]
     resend.send(60.0)
-    stub.join(billing.QUEUE)
+    stub.join(export_actors.QUEUE)
     session.expire_all()
     assert orphan.status is ExportStatus.SUCCEEDED
 

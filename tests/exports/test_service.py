@@ -22,7 +22,7 @@ from ads.api.ids import global_id
 from ads.auth.roles import Role
 from ads.config import Settings
 from tests.billing.fixtures import Account, Send, gql, make_account, run_billing, token
-from workers import billing as billing_actors
+from workers import exports as export_actors
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def app_settings(settings: Settings, tmp_path: Path) -> Settings:
 def worker(app_settings: Settings) -> Iterator[StubBroker]:
     broker = StubBroker()
     broker.emit_after("process_boot")
-    billing_actors.declare(broker, app_settings)
+    export_actors.declare(broker, app_settings)
     dramatiq.set_broker(broker)
     running = Worker(broker, worker_timeout=50)
     running.start()
@@ -82,7 +82,7 @@ def test_export_through_the_api_with_authorization(
         made = gql(client, finance, CREATE, input=period)["createBillingExport"]
         assert made["userErrors"] == []
         export_id = made["billingExport"]["id"]
-        worker.join(billing_actors.QUEUE)
+        worker.join(export_actors.QUEUE)
         shown = gql(client, finance, SHOW, id=export_id)["billingExport"]
         assert shown["status"] == "SUCCEEDED", shown
         assert shown["rowCount"] == 9
@@ -103,7 +103,7 @@ def test_export_through_the_api_with_authorization(
         assert refused["userErrors"][0]["code"] == "NOT_FOUND"
         mine = gql(client, own, CREATE, input={**period, "format": "JSONL"})
         mine_id = mine["createBillingExport"]["billingExport"]["id"]
-        worker.join(billing_actors.QUEUE)
+        worker.join(export_actors.QUEUE)
         got = client.get(f"/v1/exports/{mine_id}", headers=own)
         assert got.status_code == 200
         rows = [json.loads(line) for line in got.text.splitlines()]
@@ -182,7 +182,7 @@ def test_an_open_period_is_refused_unless_asked_and_then_marked_open(
         assert gql(client, finance, CREATE, input=own)["createBillingExport"]["userErrors"]
         made = gql(client, finance, CREATE, input={**period, "allowOpenPeriod": True})
         export_id = made["createBillingExport"]["billingExport"]["id"]
-        worker.join(billing_actors.QUEUE)
+        worker.join(export_actors.QUEUE)
         shown = gql(client, finance, SHOW, id=export_id)["billingExport"]
         assert shown["status"] == "SUCCEEDED", shown
     number = shown["downloadPath"].rsplit("/", 1)[1]

@@ -90,9 +90,7 @@ async def resolve_create_export(_: Any, info: GraphQLResolveInfo, *, input: dict
     payload = await mutate(info, input, "billing_export", use_case)
     job = payload["billing_export"]
     if job is not None:
-        from workers.billing import enqueue_export
-
-        enqueue_export(settings, job.id)
+        info.context.enqueue_export(job.id)
     return payload
 
 
