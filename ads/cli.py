@@ -238,7 +238,7 @@ def _day(text: str) -> date:
 
 
 def _seeds(text: str) -> list[int]:
-    from ads.simulation.seeds import parse_seeds
+    from ads.simulation.evaluation.seeds import parse_seeds
 
     try:
         return parse_seeds(text)

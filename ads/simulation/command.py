@@ -10,8 +10,10 @@ from pathlib import Path
 from ads.errors import DomainError
 from ads.pacing.experiments.rules import PacingStrategy
 from ads.progress import ProgressBar
-from ads.simulation.market import Progress
-from ads.simulation.report import table, write_outputs
+from ads.simulation.evaluation.report import table, write_outputs
+from ads.simulation.evaluation.seeds import SeedRun, seeds_json, seeds_table
+from ads.simulation.market.loop import Progress
+from ads.simulation.market.scenario import Scenario, load_scenario
 from ads.simulation.runner import (
     STRATEGY_NAMES,
     RealStackOptions,
@@ -19,8 +21,6 @@ from ads.simulation.runner import (
     check_strategies,
     simulate,
 )
-from ads.simulation.scenario import Scenario, load_scenario
-from ads.simulation.seeds import SeedRun, seeds_json, seeds_table
 
 
 def run_simulation(
@@ -37,7 +37,7 @@ def run_simulation(
     allocation: float = 0.5,
     seeds: Sequence[int] | None = None,
 ) -> int:
-    """Simulate, print the summary and the done-when lines; exit code 0 even on FAIL lines.
+    """Simulate, print the summary and the target lines; exit code 0 even on FAIL lines.
 
     A FAIL is a finding about a strategy, not an error of the command. `backend` "real"
     runs the `production` strategy on the real services over `database_url` (default: a

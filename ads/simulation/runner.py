@@ -2,8 +2,8 @@
 
 Every strategy runs on the in-memory pacing backend, except those named in
 `RealStackOptions.strategies` (by default `production`, when options are given), which
-run on the real services over a database (`ads.simulation.real_stack`) and are billed
-at the end (`ads.simulation.real_billing`): their revenue is the ledger's.
+run on the real services over a database (`ads.simulation.backends.real_stack`) and are billed
+at the end (`ads.simulation.backends.real_billing`): their revenue is the ledger's.
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ from pathlib import Path
 from ads.errors import DomainError
 from ads.pacing.experiments.rules import Arm, PacingStrategy, arm_for
 from ads.pacing.experiments.service import ArmMetrics, arm_summary
-from ads.simulation.book import SimCampaign, build_book, rule_for
-from ads.simulation.capacity import enough_traffic_days, full_competition_run
-from ads.simulation.checks import Check, done_when
-from ads.simulation.market import MINUTE, MarketRun, Progress, run_market
-from ads.simulation.metrics import DayMetrics, Summary, all_day_metrics, summarize
-from ads.simulation.mystique import Mystique
-from ads.simulation.pacing_backend import InMemoryPacing, PacingBackend
-from ads.simulation.population import all_campaigns, usd_rates
-from ads.simulation.profiles import learned_profile
-from ads.simulation.real_billing import BilledRun, close_books
-from ads.simulation.real_stack import RealStack, fresh_sqlite_url
-from ads.simulation.scenario import Scenario
-from ads.simulation.strategies import EvenSpread, NoPacing, Production, Strategy
-from ads.simulation.traffic import region_traffic
+from ads.simulation.backends.memory import InMemoryPacing, PacingBackend
+from ads.simulation.backends.real_billing import BilledRun, close_books
+from ads.simulation.backends.real_stack import RealStack, fresh_sqlite_url
+from ads.simulation.evaluation.capacity import enough_traffic_days, full_competition_run
+from ads.simulation.evaluation.quality import DayMetrics, Summary, all_day_metrics, summarize
+from ads.simulation.evaluation.targets import Check, target_checks
+from ads.simulation.market.book import SimCampaign, build_book, rule_for
+from ads.simulation.market.eligible_shapes import learned_profile
+from ads.simulation.market.loop import MINUTE, MarketRun, Progress, run_market
+from ads.simulation.market.population import all_campaigns, usd_rates
+from ads.simulation.market.scenario import Scenario
+from ads.simulation.market.traffic import region_traffic
+from ads.simulation.strategies.base import Strategy
+from ads.simulation.strategies.mystique import Mystique
+from ads.simulation.strategies.production import Production
+from ads.simulation.strategies.reference import EvenSpread, NoPacing
 
 STRATEGY_NAMES = ("no_pacing", "even_spread", "mystique", "production", "production_learned")
 REFERENCE = "no_pacing"
@@ -100,7 +102,8 @@ class SimulationResult:
 
     `days` and `summaries` leave out the first `warmup_days` days; `billing` holds the
     ledger of each strategy that ran on the real stack; `capacity` is the full-competition
-    replay that decides which campaign-days have enough traffic (`ads.simulation.capacity`).
+    replay that decides which campaign-days have enough traffic
+    (`ads.simulation.evaluation.capacity`).
     """
 
     scenario: Scenario
@@ -143,7 +146,7 @@ def simulate(
     """Replay the scenario once per strategy with the same traffic; no-pacing always runs.
 
     One more replay of the same traffic with every campaign in every auction all day
-    (`ads.simulation.capacity`) says which campaign-days have enough traffic to fill
+    (`ads.simulation.evaluation.capacity`) says which campaign-days have enough traffic to fill
     their budget. `days` and `warmup_days` override the scenario's.
     """
     check_strategies(strategies)
@@ -205,7 +208,7 @@ def simulate(
         if real is not None and real.experiment is not None and billed.assignment is not None
     }
     return SimulationResult(
-        scenario, seed, book, runs, per_day, summaries, curves, done_when(summaries),
+        scenario, seed, book, runs, per_day, summaries, curves, target_checks(summaries),
         measured, billing, backends, arms, capacity,
     )  # fmt: skip
 

@@ -11,8 +11,7 @@ from ads.campaigns.rules import PacingMode
 from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.domain.curve import local_day_bounds
 from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
-
-from .simulation import NEW_YORK, DayRun, simulate_day
+from ads.simulation.market.closed_loop import NEW_YORK, DayRun, simulate_day
 
 # 400 opportunities a minute at the evening peak at 0.01 per auction is worth about
 # 3,500 units a day at full rate; a 1,000-unit budget needs a throttle near 0.3.

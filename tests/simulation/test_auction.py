@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ads.campaigns.rules import BillingEvent
-from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
+from ads.simulation.market.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
 
 
 def always() -> float:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ads.campaigns.rules import BillingEvent
-from ads.simulation.auction import charge_micros
-from ads.simulation.market import _Group, _rank, capped_bid_micros
-from ads.simulation.strategies import Production
+from ads.simulation.market.auction import charge_micros
+from ads.simulation.market.loop import _Group, _rank, capped_bid_micros
+from ads.simulation.strategies.production import Production
 
 
 def test_a_cpc_bid_is_capped_at_the_cap_and_a_cpm_bid_at_1000_times_it() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ads.simulation.market.scenario import parse_scenario
 from ads.simulation.runner import simulate
-from ads.simulation.scenario import parse_scenario
 
 # One UTC region with flat traffic (10 a minute), outside demand fixed at a $1 CPM,
 # two CPM campaigns on the same users: "high" bids $3 CPM, "low" $2 CPM, $1 a day each.

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from ads.campaigns.rules import BillingEvent
-from ads.simulation.book import build_book
-from ads.simulation.market import _capped_by_headroom, _Group, _left, _rank, run_market
-from ads.simulation.pacing_backend import Headroom, SpendEvent
-from ads.simulation.population import all_campaigns, usd_rates
-from ads.simulation.scenario import parse_scenario
+from ads.simulation.backends.memory import Headroom, SpendEvent
+from ads.simulation.market.book import build_book
+from ads.simulation.market.loop import _capped_by_headroom, _Group, _left, _rank, run_market
+from ads.simulation.market.population import all_campaigns, usd_rates
+from ads.simulation.market.scenario import parse_scenario
 
 START = datetime.fromisoformat("2026-06-10T00:00:00+00:00")
 

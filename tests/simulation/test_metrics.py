@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ads.simulation.book import DayWindow, SimCampaign
-from ads.simulation.checks import done_when
-from ads.simulation.market import CampaignDay
-from ads.simulation.metrics import day_metrics, summarize
-from ads.simulation.scenario import AdGroupSpec, CampaignSpec
+from ads.simulation.evaluation.quality import day_metrics, summarize
+from ads.simulation.evaluation.targets import target_checks
+from ads.simulation.market.book import DayWindow, SimCampaign
+from ads.simulation.market.loop import CampaignDay
+from ads.simulation.market.scenario import AdGroupSpec, CampaignSpec
 
 START = datetime(2026, 6, 10, tzinfo=UTC)
 WINDOW = DayWindow(date(2026, 6, 10), START, START + timedelta(minutes=120))
@@ -58,4 +58,4 @@ def test_summary_and_checks() -> None:
     bad = day_metrics(CAMPAIGN, day([20] * 60 + [0] * 60), LINEAR, enough_traffic=True)
     summaries = {"production": summarize("production", [good]), "mystique": summarize("m", [bad])}
     assert summaries["mystique"].early_exhaustion_share == 1.0
-    assert all(check.passed for check in done_when(summaries))
+    assert all(check.passed for check in target_checks(summaries))

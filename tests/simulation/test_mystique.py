@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ads.simulation.mystique import mystique_update
+from ads.simulation.strategies.mystique import mystique_update
 
 
 def test_behind_and_slow_raises_the_signal_by_both_corrections() -> None:

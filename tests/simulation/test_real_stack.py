@@ -10,13 +10,13 @@ import pytest
 from ads.campaigns.rules import BudgetType
 from ads.config import Settings
 from ads.pacing.experiments.rules import Arm, PacingStrategy, arm_for
-from ads.simulation.book import build_book, rule_for
-from ads.simulation.pacing_backend import Headroom, SpendEvent
-from ads.simulation.population import all_campaigns, usd_rates
-from ads.simulation.real_stack import RealStack, _split
-from ads.simulation.report import table
+from ads.simulation.backends.memory import Headroom, SpendEvent
+from ads.simulation.backends.real_stack import RealStack, _split
+from ads.simulation.evaluation.report import table
+from ads.simulation.market.book import build_book, rule_for
+from ads.simulation.market.population import all_campaigns, usd_rates
+from ads.simulation.market.scenario import parse_scenario
 from ads.simulation.runner import RealStackOptions, simulate
-from ads.simulation.scenario import parse_scenario
 
 # One timezone, coarse ticks and polls: a day is 144 ticks of the real pacing service.
 TINY = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ads.simulation.report import table, write_outputs
+from ads.simulation.evaluation.report import table, write_outputs
+from ads.simulation.market.scenario import bundled_scenarios, load_scenario, parse_scenario
 from ads.simulation.runner import simulate
-from ads.simulation.scenario import bundled_scenarios, load_scenario, parse_scenario
 
 TINY = {
     "name": "tiny",

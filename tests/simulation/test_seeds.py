@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ads.cli import main
-from ads.simulation.seeds import parse_seeds
+from ads.simulation.evaluation.seeds import parse_seeds
 
 TINY_TOML = """
 name = "tiny"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ads.simulation.scenario import Region, Surge, Traffic
-from ads.simulation.traffic import cosine_factor, poisson, region_traffic
+from ads.simulation.market.scenario import Region, Surge, Traffic
+from ads.simulation.market.traffic import cosine_factor, poisson, region_traffic
 
 
 def test_cosine_peaks_at_the_peak_hour_and_averages_one() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ads.simulation.scenario import Region, Surge, Traffic
+from ads.simulation.market.scenario import Region, Surge, Traffic
 
 MINUTES_PER_DAY = 1440
 

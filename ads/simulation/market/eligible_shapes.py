@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ads.pacing.domain.profile import HOURS_PER_DAY, TrafficProfile
-from ads.simulation.book import SimCampaign
-from ads.simulation.traffic import RegionTraffic
+from ads.simulation.market.book import SimCampaign
+from ads.simulation.market.traffic import RegionTraffic
 
 
 def eligible_share(campaign: SimCampaign, region_names: list[str]) -> dict[str, float]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from ads.campaigns.budget_rules import BudgetRule
 from ads.campaigns.rules import BudgetType
-from ads.simulation.scenario import AdGroupSpec, CampaignSpec, Scenario
+from ads.simulation.market.scenario import AdGroupSpec, CampaignSpec, Scenario
 from ads.time import day_bounds
 
 

@@ -28,11 +28,11 @@ from datetime import datetime, timedelta
 
 from ads.campaigns.rules import BillingEvent
 from ads.pacing.domain.budget import single_charge_micros
-from ads.simulation.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
-from ads.simulation.book import DayWindow, SimCampaign, horizon
-from ads.simulation.pacing_backend import Headroom, PacingBackend, SpendEvent
-from ads.simulation.scenario import Scenario
-from ads.simulation.traffic import poisson, region_traffic
+from ads.simulation.backends.memory import Headroom, PacingBackend, SpendEvent
+from ads.simulation.market.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
+from ads.simulation.market.book import DayWindow, SimCampaign, horizon
+from ads.simulation.market.scenario import Scenario
+from ads.simulation.market.traffic import poisson, region_traffic
 
 MINUTE = timedelta(minutes=1)
 Progress = Callable[[int, int], None]

@@ -3,7 +3,7 @@
 A single seed is one draw of the traffic, the auctions and the clicks; a campaign whose
 one click is a few percent of its budget can pass or fail a criterion on that draw
 alone. `ads simulate --seeds 1-4` replays the scenario once per seed and puts the
-figures and the done-when lines side by side, with the spread across seeds.
+figures and the target lines side by side, with the spread across seeds.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ads.simulation.checks import Check
-from ads.simulation.metrics import Summary
-from ads.simulation.report import COLUMNS, aligned
+from ads.simulation.evaluation.quality import Summary
+from ads.simulation.evaluation.report import COLUMNS, aligned
+from ads.simulation.evaluation.targets import Check
 
 __all__ = ["SeedRun", "parse_seeds", "seeds_json", "seeds_table"]
 
@@ -23,13 +23,13 @@ _KEYS = frozenset(
     ("utilization_mean", "utilization_min", "overdelivery_max", "pacing_error_mean",
      "early_exhaustion_share")
 )  # fmt: skip
-#: The report's columns the done-when lines look at, in its order and format.
+#: The report's columns the target lines look at, in its order and format.
 _FIGURES = tuple(column for column in COLUMNS if column[0] in _KEYS)
 
 
 @dataclass(frozen=True)
 class SeedRun:
-    """One seed's per-strategy summaries and the done-when checks of production."""
+    """One seed's per-strategy summaries and the target checks of production."""
 
     seed: int
     summaries: dict[str, Summary]
@@ -59,7 +59,7 @@ def parse_seeds(text: str) -> list[int]:
 
 def seeds_table(runs: Sequence[SeedRun]) -> str:
     """Per seed and strategy the key figures, then per strategy their spread across
-    seeds, then how many seeds passed each done-when line."""
+    seeds, then how many seeds passed each target line."""
     rows = [["seed", "strategy", *(title for _, title, _ in _FIGURES)]]
     for run in runs:
         for name, summary in run.summaries.items():
@@ -73,7 +73,7 @@ def seeds_table(runs: Sequence[SeedRun]) -> str:
         spread.append([name, *(fmt.format(_across(key, values)) for key, _, fmt in _FIGURES)])
     lines.extend(aligned(spread, text_columns=1))
     if any(run.checks for run in runs):
-        lines.append(f"\nDone-when lines for the production controller, over {len(runs)} seeds:")
+        lines.append(f"\nTargets for the production controller, over {len(runs)} seeds:")
         names = list(dict.fromkeys(c.name for run in runs for c in run.checks))
         for name in names:
             verdicts = [(run.seed, c.passed) for run in runs for c in run.checks if c.name == name]

@@ -35,7 +35,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ads.simulation.strategies import Observation
+from ads.simulation.strategies.base import Observation
 
 MIN_PS = 0.0001
 MAX_PS = 1.0

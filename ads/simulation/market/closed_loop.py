@@ -1,4 +1,10 @@
-"""A one-day closed-loop market simulation for the pacing controller (test helper)."""
+"""One campaign alone against the controller for a day: the smallest closed loop.
+
+No auction and no other campaigns: diurnal opportunities each minute (the market's own
+Poisson draw), a fixed cost per win, spend reported after a delay, the ad server one poll
+behind. The controller's own tests use it to check it follows its curve and lands on
+budget; the full market (`loop`) is for comparing strategies.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from ads.campaigns.rules import PacingMode
 from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus, TickInput
 from ads.pacing.domain.curve import local_day_bounds, target_fraction, target_spend
 from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
+from ads.simulation.market.traffic import poisson
 
 MINUTE = timedelta(minutes=1)
 NEW_YORK = ZoneInfo("America/New_York")
@@ -98,7 +105,7 @@ def simulate_day(
 
 def _served(rng: random.Random, mean_opportunities: float, throttle: float) -> int:
     """Poisson-ish opportunities, then a binomial draw of those passing the throttle."""
-    n = max(0, round(rng.gauss(mean_opportunities, math.sqrt(mean_opportunities))))
+    n = poisson(rng, mean_opportunities)
     mean = n * throttle
     sd = math.sqrt(n * throttle * (1 - throttle))
     return min(n, max(0, round(rng.gauss(mean, sd))))

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from ads.simulation.book import SimCampaign
-from ads.simulation.market import MarketRun, Progress, run_market
-from ads.simulation.pacing_backend import Headroom, SpendEvent
-from ads.simulation.scenario import Scenario
+from ads.simulation.backends.memory import Headroom, SpendEvent
+from ads.simulation.market.book import SimCampaign
+from ads.simulation.market.loop import MarketRun, Progress, run_market
+from ads.simulation.market.scenario import Scenario
 
 Key = tuple[int, int]
 

@@ -7,7 +7,7 @@ import random
 
 from ads.campaigns.rules import BillingEvent, BudgetType
 from ads.money import MICROS_PER_UNIT
-from ads.simulation.scenario import AdGroupSpec, CampaignSpec, Population, Scenario
+from ads.simulation.market.scenario import AdGroupSpec, CampaignSpec, Population, Scenario
 
 
 def all_campaigns(scenario: Scenario) -> tuple[CampaignSpec, ...]:

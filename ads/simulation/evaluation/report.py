@@ -30,7 +30,7 @@ COLUMNS = (
 
 
 def table(result: SimulationResult) -> str:
-    """The per-strategy summary as a fixed-width table, then the done-when checks."""
+    """The per-strategy summary as a fixed-width table, then the PASS/FAIL target lines."""
     rows = [[title for _, title, _ in COLUMNS]]
     for summary in result.summaries.values():
         data = summary.as_dict()
@@ -48,7 +48,7 @@ def table(result: SimulationResult) -> str:
     )
     lines.extend(_notes(result))
     if result.checks:
-        lines.append("\nDone-when checks for the production controller:")
+        lines.append("\nTargets for the production controller:")
         lines.extend(check.line() for check in result.checks)
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import LedgerEntry
 from ads.billing.reconciliation import reconcile
 from ads.pacing.experiments.service import ArmMetrics, arm_metrics
-from ads.simulation.real_stack import RealStack, day_index
+from ads.simulation.backends.real_stack import RealStack, day_index
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
-"""The issue's done-when criteria as PASS/FAIL checks on a run's summaries."""
+"""The pacing targets as PASS/FAIL checks on a run's summaries.
+
+What the production controller must achieve on a scenario: utilization, worst
+overdelivery, mean pacing error and early exhaustion within bounds, and beating
+Mystique on error and early exhaustion without losing utilization.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ads.simulation.metrics import Summary
+from ads.simulation.evaluation.quality import Summary
 
 UTILIZATION_MIN = 0.98
 OVERDELIVERY_MAX = 0.01
@@ -25,7 +30,7 @@ class Check:
         return f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
 
 
-def done_when(
+def target_checks(
     summaries: dict[str, Summary], *, candidate: str = "production", published: str = "mystique"
 ) -> list[Check]:
     """The five criteria for `candidate`; the last one needs the `published` baseline run."""

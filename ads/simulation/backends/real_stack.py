@@ -16,7 +16,7 @@ What runs is what production runs, minus HTTP and the broker:
   day budgets with `campaign_pacing` (what the admin API shows);
 * a pacing experiment, when asked for, is created through `ads.pacing.experiments.service`
   and the pacing service paces each campaign by its arm, as in production;
-* at the end, `ads.simulation.real_billing.close_books` runs aggregation, day close and
+* at the end, `ads.simulation.backends.real_billing.close_books` runs aggregation, day close and
   reconciliation on the simulated days (see there).
 
 One impression or click is one event, as the ad server sends them. The market keeps one
@@ -48,9 +48,9 @@ from ads.pacing.experiments.rules import PacingStrategy
 from ads.pacing.experiments.service import create_experiment
 from ads.pacing.service import campaign_pacing, published_decisions, recompute_shard
 from ads.schema_version import upgrade_to_head
-from ads.simulation.book import SimCampaign
-from ads.simulation.pacing_backend import Headroom, SpendEvent
-from ads.simulation.scenario import Scenario
+from ads.simulation.backends.memory import Headroom, SpendEvent
+from ads.simulation.market.book import SimCampaign
+from ads.simulation.market.scenario import Scenario
 from ads.time import day_bounds
 
 MINUTE = timedelta(minutes=1)

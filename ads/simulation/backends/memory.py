@@ -1,6 +1,6 @@
 """The pacing side of the simulated market: spend counters fed by late events, a strategy per tick.
 
-`InMemoryPacing` is what the pure simulator runs; `ads.simulation.real_stack.RealStack`
+`InMemoryPacing` is what the pure simulator runs; `ads.simulation.backends.real_stack.RealStack`
 implements the same `PacingBackend` interface over the real ingestion, pacing and
 billing services on a database.
 """
@@ -19,8 +19,8 @@ from ads.pacing.domain.budget import (
     lifetime_daily_allowance,
     single_charge_micros,
 )
-from ads.simulation.book import SimCampaign
-from ads.simulation.strategies import Observation, Strategy
+from ads.simulation.market.book import SimCampaign
+from ads.simulation.strategies.base import Observation, Strategy
 
 
 @dataclass(frozen=True, slots=True)

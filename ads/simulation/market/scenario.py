@@ -234,7 +234,7 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
 
 
 def bundled_scenarios() -> list[str]:
-    """Names of the scenarios shipped in ads/simulation/scenarios/."""
+    """Names of the scenarios shipped in ads/simulation/market/scenarios/."""
     return sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 
 

@@ -1,4 +1,4 @@
-"""Pacing quality per campaign-day and per strategy, and the issue's done-when checks.
+"""Pacing quality per campaign-day and per strategy, the inputs of the target checks.
 
 Definitions (all in % of the day's budget B, a LIFETIME campaign's being that day's
 allowance):
@@ -9,7 +9,7 @@ allowance):
 * enough traffic: a campaign-day whose winnings in a counterfactual replay of the same
   opportunities, where every campaign stays in every auction all day (throttle 1, no
   budget stop), reach B: the traffic it can count on whatever the strategies do
-  (`ads.simulation.capacity`). Strategy-independent and conservative: a campaign that
+  (`ads.simulation.evaluation.capacity`). Strategy-independent and conservative: a campaign that
   could fill B only because its competitors ran out early is not counted. (It replaced
   "the no-pacing run delivered at least B", which counted exactly those campaigns.)
 * utilization: delivered / B, over campaign-days with enough traffic.
@@ -30,10 +30,10 @@ import statistics
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from ads.simulation.book import SimCampaign
-from ads.simulation.market import CampaignDay, MarketRun
-from ads.simulation.profiles import eligible_share
-from ads.simulation.traffic import RegionTraffic
+from ads.simulation.market.book import SimCampaign
+from ads.simulation.market.eligible_shapes import eligible_share
+from ads.simulation.market.loop import CampaignDay, MarketRun
+from ads.simulation.market.traffic import RegionTraffic
 
 EARLY_DAY_FRACTION = 0.9
 EXHAUSTED_SHARE = 0.99

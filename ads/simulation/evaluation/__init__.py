@@ -1,0 +1,1 @@
+"""Measuring a simulated run: pacing quality, traffic capacity, targets, reports."""

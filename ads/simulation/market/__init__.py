@@ -1,0 +1,1 @@
+"""The simulated marketplace: scenario, campaigns, traffic, auctions and the market loop."""

@@ -1,0 +1,1 @@
+"""Pacing strategies behind one interface, so one market can be replayed under each."""
