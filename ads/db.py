@@ -109,11 +109,6 @@ def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def import_models() -> None:
-    """Import every area's models so that Base.metadata is complete (Alembic, tests)."""
-    import ads.models  # noqa: F401
-
-
 def upsert(
     session: Session,
     table: Table,

@@ -1,4 +1,4 @@
-"""Every area's models, imported together so that Base.metadata is complete."""
+"""Every area's models, imported together: `METADATA` is the whole schema (Alembic, tests)."""
 
 from ads.accounts.models import Advertiser
 from ads.audit.models import AuditEntry
@@ -11,6 +11,7 @@ from ads.billing.models import (
     LedgerEntry,
 )
 from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.db import Base
 from ads.exports.models import BillingExport
 from ads.ingestion.models import (
     AdGroupDaySpend,
@@ -27,7 +28,10 @@ from ads.pacing.models import (
 )
 from ads.tokens.models import ApiToken, token_advertisers
 
+METADATA = Base.metadata
+
 __all__ = [
+    "METADATA",
     "Ad",
     "AdGroup",
     "AdGroupDaySpend",

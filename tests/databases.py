@@ -11,7 +11,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from ads.config import Settings
-from ads.db import Base, import_models
+from ads.models import METADATA
 
 POSTGRES_ENV = "ADS_TEST_POSTGRES_URL"
 REDIS_ENV = "ADS_TEST_REDIS_URL"
@@ -57,10 +57,9 @@ def settings_for(url: str, **overrides: object) -> Settings:
 
 def clear_tables(url: str) -> None:
     """Empty every table of the model (between tests), keeping the schema."""
-    import_models()
     settings = settings_for(url)
     engine = create_engine(settings.sync_database_url())
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(METADATA.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

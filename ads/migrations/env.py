@@ -6,10 +6,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from ads.config import Settings
-from ads.db import Base, import_models, make_engine
+from ads.db import make_engine
+from ads.models import METADATA
 
-import_models()
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def _configure_and_run(connection: Connection) -> None:
