@@ -13,10 +13,11 @@ from ads.api.app import create_app
 from ads.config import Settings
 from ads.db import make_engine, session_factory
 from ads.schema_version import upgrade_to_head
+from tests.api.executor_conformance import fast_executor_conforms
 from tests.billing.fixtures import send
 from tests.databases import clear_tables, fresh_postgres_database, settings_for
 
-__all__ = ["send"]
+__all__ = ["fast_executor_conforms", "send"]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -11,6 +12,8 @@ from starlette.testclient import TestClient
 from ads.api.ids import global_id
 from tests import factories
 from tests.api.conftest import gql
+
+pytestmark = pytest.mark.one_execution
 
 DASHBOARD = """
 query Dashboard($advertiser: ID!, $first: Int!, $after: String) {
