@@ -1,14 +1,25 @@
-"""Settings read once from the environment, with safe defaults for the embedded mode."""
+"""Settings read once from the environment, with safe defaults for the embedded mode.
+
+Each setting is declared once, in `Settings`: its variable, default, bound and description.
+The README's Configuration table is that declaration rendered by `documented()` (a test
+compares the two).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Literal, NamedTuple, get_args
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -28,44 +39,212 @@ class Environment(StrEnum):
 DEFAULT_DATABASE_URL = "sqlite:///var/ads.db"
 EMBEDDED_BROKER = "embedded"
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything configurable, validated; build it with `Settings.from_env()`."""
 
-    database_url: str = DEFAULT_DATABASE_URL
-    broker_url: str = EMBEDDED_BROKER
-    env: Environment = Environment.DEVELOPMENT
-    log_level: str = "INFO"
-    introspection: bool = True
-    max_body_bytes: int = 1_048_576
-    graphql_max_depth: int = 12
-    graphql_max_cost: int = 5_000
-    pacing_tick_seconds: int = 60
-    pacing_shards: int = 8
-    worker_threads: int = 2
-    #: Billing: how long after the end of an advertiser's local day late events are still
-    #: awaited before the day is closed (events arriving later re-close it with corrections).
-    billing_late_allowance_seconds: int = 6 * 3600
-    #: Billing: aggregation only trusts events received at least this long ago, longer
-    #: than any ingestion transaction stays open (see ads/billing/aggregation.py).
-    billing_settle_seconds: int = 120
-    #: Billing: how many local days back each day-close run re-checks closed days for
-    #: late events (older ones are left to reconciliation and adjustments).
-    billing_reclose_window_days: int = 35
-    #: Where export jobs write their files (created on first use).
-    export_dir: str = "var/exports"
-    #: Most events in one POST /v1/events batch (more is a 413 with a JSON body).
-    event_batch_max: int = 10_000
-    #: How long an event usually takes from the ad server to us (delivery plus batching).
-    event_delay_seconds: int = 120
-    #: How often the ad server polls GET /v1/pacing; with the event delay, this is how
-    #: long spend flows at a published rate before the controller can see and correct it.
-    pacing_poll_seconds: int = 60
-    #: When set, GET /metrics wants `Authorization: Bearer <it>` (Prometheus'
-    #: `authorization` scrape setting); unset, it is open, for a scraper on a private
-    #: network. Each scrape runs a few aggregate queries on the database.
-    metrics_token: str | None = None
+class Settings(BaseSettings):
+    """Everything configurable, validated; build it with `Settings.from_env()`.
+
+    Each field's `validation_alias` is its environment variable and its `description` the
+    README's wording. `Settings(...)` with field names (tests, tools) reads no environment.
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        case_sensitive=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="forbid",
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias="ADS_DATABASE_URL",
+        description="`sqlite:///path` or `postgresql://user:pass@host:port/db` (psycopg 3 driver)",
+    )
+    broker_url: str = Field(
+        default=EMBEDDED_BROKER,
+        validation_alias="ADS_BROKER_URL",
+        description=f"`{EMBEDDED_BROKER}` (in-process broker, workers and scheduler inside "
+        "`ads serve`), `redis://…` or `amqp://…`",
+    )
+    env: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        validation_alias="ADS_ENV",
+        description="`development` or `production` (no introspection by default, no debug "
+        "detail in errors)",
+    )
+    log_level: LogLevel = Field(
+        default="INFO",
+        validation_alias="ADS_LOG_LEVEL",
+        description="`DEBUG`, `INFO`, `WARNING`, `ERROR`",
+    )
+    introspection: bool = Field(
+        default_factory=lambda data: data.get("env") is Environment.DEVELOPMENT,
+        validation_alias="ADS_GRAPHQL_INTROSPECTION",
+        description="GraphQL introspection switch",
+        # The default as the README says it: it follows ADS_ENV.
+        json_schema_extra={"default_text": "on in development, off in production"},
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        validation_alias="ADS_MAX_BODY_BYTES",
+        description="largest request body accepted (413 beyond)",
+    )
+    graphql_max_depth: int = Field(
+        default=12,
+        ge=2,
+        validation_alias="ADS_GRAPHQL_MAX_DEPTH",
+        description="deepest GraphQL selection accepted",
+    )
+    graphql_max_cost: int = Field(
+        default=5_000,
+        ge=10,
+        validation_alias="ADS_GRAPHQL_MAX_COST",
+        description="most expensive GraphQL query accepted",
+    )
+    pacing_tick_seconds: int = Field(
+        default=60,
+        ge=1,
+        validation_alias="ADS_PACING_TICK_SECONDS",
+        description="pacing period",
+    )
+    pacing_shards: int = Field(
+        default=8,
+        ge=1,
+        validation_alias="ADS_PACING_SHARDS",
+        description="campaign shards per pacing tick",
+    )
+    worker_threads: int = Field(
+        default=2,
+        ge=1,
+        validation_alias="ADS_WORKER_THREADS",
+        description="Dramatiq worker threads per process",
+    )
+    # With the event delay, the polling interval is how long spend flows at a published
+    # rate before the controller can see and correct it.
+    pacing_poll_seconds: int = Field(
+        default=60,
+        ge=1,
+        validation_alias="ADS_PACING_POLL_SECONDS",
+        description="how often the ad server polls `/v1/pacing` (part of the guard's refresh "
+        "horizon)",
+    )
+    # From the ad server to us: delivery plus batching.
+    event_delay_seconds: int = Field(
+        default=120,
+        ge=0,
+        validation_alias="ADS_EVENT_DELAY_SECONDS",
+        description="how late events typically reach ingestion (the other part of the horizon)",
+    )
+    # Unset, /metrics is open, for a scraper on a private network; each scrape runs a few
+    # aggregate queries on the database.
+    metrics_token: str | None = Field(
+        default=None,
+        validation_alias="ADS_METRICS_TOKEN",
+        description=f"if set ({MIN_SECRET_LENGTH}+ characters), `GET /metrics` wants "
+        "`Authorization: Bearer <it>` (Prometheus' `authorization` scrape setting); unset, "
+        "it is open",
+    )
+    event_batch_max: int = Field(
+        default=10_000,
+        ge=1,
+        validation_alias="ADS_EVENT_BATCH_MAX",
+        description="most events in one `POST /v1/events` (413 beyond)",
+    )
+    # Longer than any ingestion transaction stays open (see ads/billing/aggregation.py).
+    billing_settle_seconds: int = Field(
+        default=120,
+        ge=0,
+        validation_alias="ADS_BILLING_SETTLE_SECONDS",
+        description="aggregation only reads events received at least this long ago",
+    )
+    # Events arriving later still re-close the day, with corrections.
+    billing_late_allowance_seconds: int = Field(
+        default=6 * 3600,
+        ge=0,
+        validation_alias="ADS_BILLING_LATE_ALLOWANCE_SECONDS",
+        description="how long after a local day ends it is closed and billed",
+    )
+    # Older days are left to reconciliation and adjustments.
+    billing_reclose_window_days: int = Field(
+        default=35,
+        ge=1,
+        validation_alias="ADS_BILLING_RECLOSE_WINDOW_DAYS",
+        description="how far back late events re-close billed days",
+    )
+    # Created on first use.
+    export_dir: str = Field(
+        default="var/exports",
+        validation_alias="ADS_EXPORT_DIR",
+        description="where billing export files and manifests are written",
+    )
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"is not a database URL: {value!r}") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"must be a sqlite:// or postgresql:// URL, got {url.drivername!r}")
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url(cls, value: str) -> str:
+        if value == EMBEDDED_BROKER or value.startswith(
+            ("redis://", "rediss://", "amqp://", "amqps://")
+        ):
+            return value
+        raise ValueError(f"must be '{EMBEDDED_BROKER}', redis://… or amqp://…, got {value!r}")
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _secret(cls, value: Any) -> Any:
+        if value == "":
+            return None
+        if isinstance(value, str) and (
+            len(value) < MIN_SECRET_LENGTH or not value.isprintable() or value.strip() != value
+        ):
+            raise ValueError(
+                f"must be at least {MIN_SECRET_LENGTH} printable characters, "
+                "without surrounding spaces"
+            )
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values passed in: `from_env` is the one reader of the environment."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `ADS_*` variables; raise SettingsError with one clear line on a bad value."""
+        env = os.environ if environ is None else environ
+        try:
+            return cls(**_MappingSource(cls, env)())
+        except ValidationError as error:
+            raise SettingsError(_one_line(error, env)) from None
 
     @property
     def is_production(self) -> bool:
@@ -83,37 +262,6 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read `ADS_*` variables; raise SettingsError with one clear line on a bad value."""
-        env = os.environ if environ is None else environ
-        environment = _choice(env, "ADS_ENV", Environment, Environment.DEVELOPMENT)
-        return cls(
-            database_url=_database_url(env.get("ADS_DATABASE_URL", DEFAULT_DATABASE_URL)),
-            broker_url=_broker_url(env.get("ADS_BROKER_URL", EMBEDDED_BROKER)),
-            env=environment,
-            log_level=_log_level(env.get("ADS_LOG_LEVEL", "INFO")),
-            introspection=_bool(
-                env, "ADS_GRAPHQL_INTROSPECTION", environment is Environment.DEVELOPMENT
-            ),
-            max_body_bytes=_int(env, "ADS_MAX_BODY_BYTES", 1_048_576, minimum=1024),
-            graphql_max_depth=_int(env, "ADS_GRAPHQL_MAX_DEPTH", 12, minimum=2),
-            graphql_max_cost=_int(env, "ADS_GRAPHQL_MAX_COST", 5_000, minimum=10),
-            pacing_tick_seconds=_int(env, "ADS_PACING_TICK_SECONDS", 60, minimum=1),
-            pacing_shards=_int(env, "ADS_PACING_SHARDS", 8, minimum=1),
-            worker_threads=_int(env, "ADS_WORKER_THREADS", 2, minimum=1),
-            billing_late_allowance_seconds=_int(
-                env, "ADS_BILLING_LATE_ALLOWANCE_SECONDS", 6 * 3600, minimum=0
-            ),
-            billing_settle_seconds=_int(env, "ADS_BILLING_SETTLE_SECONDS", 120, minimum=0),
-            billing_reclose_window_days=_int(env, "ADS_BILLING_RECLOSE_WINDOW_DAYS", 35, minimum=1),
-            export_dir=env.get("ADS_EXPORT_DIR", "var/exports"),
-            event_batch_max=_int(env, "ADS_EVENT_BATCH_MAX", 10_000, minimum=1),
-            event_delay_seconds=_int(env, "ADS_EVENT_DELAY_SECONDS", 120, minimum=0),
-            pacing_poll_seconds=_int(env, "ADS_PACING_POLL_SECONDS", 60, minimum=1),
-            metrics_token=_secret(env, "ADS_METRICS_TOKEN"),
-        )
 
     def sync_database_url(self) -> str:
         """The URL for synchronous engines (Alembic, workers, CLI)."""
@@ -136,78 +284,74 @@ class Settings:
             Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _database_url(value: str) -> str:
-    try:
-        url = make_url(value)
-    except ArgumentError:
-        raise SettingsError(f"ADS_DATABASE_URL is not a database URL: {value!r}") from None
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise SettingsError(
-            f"ADS_DATABASE_URL must be a sqlite:// or postgresql:// URL, got {url.drivername!r}"
+class _MappingSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of `os.environ`,
+    so `Settings.from_env({...})` sees exactly the variables it is given."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    # The source's one hook for where variables come from (its dotenv source overrides it
+    # too); tests/test_config.py checks that the process environment stays out.
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return dict(self._environ)
+
+
+def _one_line(error: ValidationError, environ: Mapping[str, str]) -> str:
+    """The first problem as `VARIABLE must be …, got '…'`, quoting the raw value."""
+    problem = error.errors()[0]
+    variable = str(problem["loc"][0]) if problem["loc"] else "settings"
+    raw = environ.get(variable, problem["input"])
+    kind, context = problem["type"], problem.get("ctx", {})
+    if kind.startswith("int_"):
+        reason = f"must be an integer, got {raw!r}"
+    elif kind == "greater_than_equal":
+        reason = f"must be at least {context['ge']}, got {raw}"
+    elif kind == "bool_parsing":
+        reason = f"must be true or false, got {raw!r}"
+    elif kind in ("enum", "literal_error"):
+        reason = f"must be one of {' | '.join(_choices(variable))}, got {raw!r}"
+    elif kind == "value_error":
+        reason = str(context["error"])
+    else:
+        reason = f"is invalid ({problem['msg']}), got {raw!r}"
+    return f"{variable} {reason}".replace("\n", " ")
+
+
+def _choices(variable: str) -> list[str]:
+    (field,) = (f for f in Settings.model_fields.values() if f.validation_alias == variable)
+    kind = field.annotation
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return [str(member.value) for member in kind]
+    return [str(choice) for choice in get_args(kind)]
+
+
+class SettingDoc(NamedTuple):
+    """One row of the README's Configuration table; `minimum` is "" for a setting without one."""
+
+    variable: str
+    default: str
+    minimum: str
+    meaning: str
+
+
+def documented() -> list[SettingDoc]:
+    """Every setting, in declaration order, as the README's Configuration table lists it."""
+    rows = []
+    for field in Settings.model_fields.values():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if "default_text" in extra:
+            default = str(extra["default_text"])
+        elif field.default is None:
+            default = "unset"
+        else:
+            value = field.default.value if isinstance(field.default, Enum) else field.default
+            default = f"`{value}`"
+        bounds = [str(b.ge) for b in field.metadata if getattr(b, "ge", None) is not None]
+        rows.append(
+            SettingDoc(
+                str(field.validation_alias), default, "".join(bounds), str(field.description)
+            )
         )
-    return value
-
-
-def _broker_url(value: str) -> str:
-    if value == EMBEDDED_BROKER or value.startswith(
-        ("redis://", "rediss://", "amqp://", "amqps://")
-    ):
-        return value
-    raise SettingsError(f"ADS_BROKER_URL must be 'embedded', redis://… or amqp://…, got {value!r}")
-
-
-def _log_level(value: str) -> str:
-    level = value.upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise SettingsError(f"ADS_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
-    return level
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def _choice(env: Mapping[str, str], name: str, kind: type[E], default: E) -> E:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        return kind(raw.lower())
-    except ValueError:
-        allowed = " | ".join(member.value for member in kind)
-        raise SettingsError(f"{name} must be one of {allowed}, got {raw!r}") from None
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{name} must be true or false, got {raw!r}")
-
-
-def _secret(env: Mapping[str, str], name: str) -> str | None:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return None
-    if len(raw) < MIN_SECRET_LENGTH or not raw.isprintable() or raw.strip() != raw:
-        raise SettingsError(
-            f"{name} must be at least {MIN_SECRET_LENGTH} printable characters, "
-            "without surrounding spaces"
-        )
-    return raw
-
-
-def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
-    return value
+    return rows

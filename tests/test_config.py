@@ -52,3 +52,54 @@ def test_metrics_token_is_optional() -> None:
     assert Settings.from_env({"ADS_METRICS_TOKEN": ""}).metrics_token is None
     token = "0123456789abcdef-scrape"
     assert Settings.from_env({"ADS_METRICS_TOKEN": token}).metrics_token == token
+
+
+def test_only_the_given_mapping_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADS_PACING_SHARDS", "3")
+    assert Settings.from_env({}).pacing_shards == 8
+    assert Settings.from_env().pacing_shards == 3
+    assert Settings().pacing_shards == 8  # built in code: no environment at all
+    monkeypatch.setenv("ads_pacing_shards", "5")  # variable names are exact
+    assert Settings.from_env().pacing_shards == 3
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ADS_PACING_SHARDS": "soon"}, "ADS_PACING_SHARDS must be an integer, got 'soon'"),
+        ({"ADS_MAX_BODY_BYTES": "100"}, "ADS_MAX_BODY_BYTES must be at least 1024, got 100"),
+        ({"ADS_GRAPHQL_INTROSPECTION": "maybe"}, "ADS_GRAPHQL_INTROSPECTION must be true or false"),
+        ({"ADS_LOG_LEVEL": "loud"}, "ADS_LOG_LEVEL must be one of DEBUG | INFO | WARNING | ERROR"),
+        ({"ADS_ENV": "Staging"}, "ADS_ENV must be one of development | production, got 'Staging'"),
+    ],
+)
+def test_bad_values_name_the_variable_and_quote_the_value(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError, match="^" + message.replace("|", r"\|")):
+        Settings.from_env(env)
+
+
+def test_values_are_read_as_before() -> None:
+    settings = Settings.from_env(
+        {
+            "ADS_ENV": "PRODUCTION",
+            "ADS_LOG_LEVEL": "debug",
+            "ADS_GRAPHQL_INTROSPECTION": "on",
+            "ADS_BROKER_URL": "redis://localhost:6379/0",
+            "ADS_EVENT_DELAY_SECONDS": "30",
+            "ADS_EXPORT_DIR": "/srv/exports",
+        }
+    )
+    assert settings.is_production
+    assert settings.log_level == "DEBUG"
+    assert settings.introspection
+    assert not settings.embedded_broker
+    assert settings.refresh_horizon_seconds == 30 + 60
+    assert settings.export_dir == "/srv/exports"
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings.from_env({})
+    with pytest.raises(ValueError, match="frozen"):
+        settings.pacing_shards = 2  # type: ignore[misc]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from ariadne import load_schema_from_path, make_executable_schema
@@ -21,7 +22,11 @@ from ads.api.resolvers import (
     scalars,
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "graphql"
+#: The SDL, found as package data: `ads/sdl` is a symlink to the top-level graphql/ in the
+#: checkout (and so in an editable install) and a folder of real files in the wheel. The
+#: top-level folder cannot be looked up beside the package: installed, `graphql` there is
+#: graphql-core.
+SCHEMA_DIR = Path(str(files("ads") / "sdl"))
 
 
 @cache

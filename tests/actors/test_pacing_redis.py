@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +21,7 @@ SLOT = datetime(2026, 11, 20, 17, 0, tzinfo=UTC).timestamp()
 
 @pytest.fixture
 def redis_settings(settings: Settings) -> Settings:
-    return replace(settings, broker_url=redis_server_url(), pacing_shards=3)
+    return settings.model_copy(update={"broker_url": redis_server_url(), "pacing_shards": 3})
 
 
 @pytest.mark.redis

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -59,7 +58,7 @@ def test_metrics_count_events_and_show_pacing(
 
 def test_metrics_want_the_token_when_one_is_set(settings: Settings) -> None:
     token = "scrape-0123456789abcdef"
-    with TestClient(create_app(replace(settings, metrics_token=token))) as client:
+    with TestClient(create_app(settings.model_copy(update={"metrics_token": token}))) as client:
         for headers in ({}, {"Authorization": "Bearer wrong-0123456789abcdef"},
                         {"Authorization": token}, {"Authorization": f"Basic {token}"}):  # fmt: skip
             refused = client.get("/metrics", headers=headers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ Actors = dict[str, dramatiq.Actor[Any, Any]]
 
 @pytest.fixture
 def runtime(settings: Settings, tmp_path: Path) -> Iterator[tuple[StubBroker, Actors, Settings]]:
-    settings = dataclasses.replace(settings, export_dir=str(tmp_path / "exports"))
+    settings = settings.model_copy(update={"export_dir": str(tmp_path / "exports")})
     stub = StubBroker()
     stub.emit_after("process_boot")
     actors = export_actors.declare(stub, settings)

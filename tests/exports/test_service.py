@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
@@ -40,7 +39,7 @@ def billed(session: Session, send: Send) -> tuple[Account, Account]:
 
 @pytest.fixture
 def app_settings(settings: Settings, tmp_path: Path) -> Settings:
-    return dataclasses.replace(settings, export_dir=str(tmp_path / "exports"))
+    return settings.model_copy(update={"export_dir": str(tmp_path / "exports")})
 
 
 @pytest.fixture

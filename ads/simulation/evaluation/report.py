@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,13 @@ def write_outputs(result: SimulationResult, out: Path, *, sample: int = 6) -> li
     out.mkdir(parents=True, exist_ok=True)
     metrics_path = out / "metrics.json"
     metrics_path.write_text(json.dumps(metrics_json(result), indent=2, default=str))
-    png = figure_png(result, sample=sample)
+    try:
+        png = figure_png(result, sample=sample)
+    except ModuleNotFoundError as missing:  # matplotlib is the optional `plot` extra
+        if missing.name != "matplotlib":
+            raise
+        print("skipped pacing.png and report.html: pip install 'adsbackend[plot]'", file=sys.stderr)
+        return [metrics_path]
     png_path = out / "pacing.png"
     png_path.write_bytes(png)
     html_path = out / "report.html"
