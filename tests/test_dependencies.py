@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 FIRST_PARTY = {"ads", "workers"}
 #: Requirements of an extra, and the one module allowed to import each.
-EXTRAS = {"matplotlib": "ads/simulation/report.py"}
+EXTRAS = {"matplotlib": "ads/simulation/evaluation/report.py"}
 
 
 def _normalized(name: str) -> str:

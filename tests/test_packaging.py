@@ -150,10 +150,8 @@ def test_installed_wheel_simulates_without_the_plot_extra(
     venv: Path, environment: dict[str, str], tmp_path: Path
 ) -> None:
     python = venv / "bin" / "python"
-    bundled = _run(
-        python, "-c", "from ads.simulation.scenario import bundled_scenarios as b; print(*b())",
-        cwd=tmp_path,
-    )  # fmt: skip
+    script = "from ads.simulation.market.scenario import bundled_scenarios as b; print(*b())"
+    bundled = _run(python, "-c", script, cwd=tmp_path)
     assert "default" in bundled.split()
     scenario = tmp_path / "tiny.toml"
     scenario.write_text(TINY_SCENARIO)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ads.simulation.report import write_outputs
+from ads.simulation.evaluation.report import write_outputs
+from ads.simulation.market.scenario import parse_scenario
 from ads.simulation.runner import simulate
-from ads.simulation.scenario import parse_scenario
 from tests.simulation.test_runner import TINY
 
 
