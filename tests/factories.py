@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,9 +10,13 @@ from sqlalchemy.orm import Session
 from ads.accounts.models import Advertiser
 from ads.accounts.service import create_advertiser
 from ads.auth.principal import CLI_PRINCIPAL
+from ads.billing.domain.calendar import Granularity
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.rules import BillingEvent, BudgetType, CampaignStatus, Objective
 from ads.campaigns.service import create_ad, create_ad_group, create_campaign
+from ads.exports.models import BillingExport
+from ads.exports.rules import ExportFormat
+from ads.exports.service import create_export
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -53,3 +57,26 @@ def ad(session: Session, ad_group_id: int, **fields: Any) -> Ad:
         "destination_url": "https://example.com/landing",
     } | fields
     return create_ad(session, CLI_PRINCIPAL, ad_group_id=ad_group_id, **values)
+
+
+def export(
+    session: Session,
+    *,
+    advertiser_ids: list[int] | None = None,
+    date_from: date = date(2026, 11, 1),
+    date_to: date = date(2026, 11, 30),
+    allow_open_period: bool = True,
+    allowance_seconds: int = 3600,
+) -> BillingExport:
+    """A PENDING daily CSV export job, as the API leaves it before a worker runs it."""
+    return create_export(
+        session,
+        CLI_PRINCIPAL,
+        date_from=date_from,
+        date_to=date_to,
+        granularity=Granularity.DAY,
+        fmt=ExportFormat.CSV,
+        advertiser_ids=advertiser_ids,
+        allow_open_period=allow_open_period,
+        allowance_seconds=allowance_seconds,
+    )

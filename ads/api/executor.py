@@ -29,12 +29,8 @@ from graphql import (
     get_nullable_type,
     is_leaf_type,
 )
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Path, Undefined, gather_with_cancel
-
-try:  # graphql-core 3.3
-    from graphql.execution.incremental.incremental_executor import IncrementalExecutor
-except ImportError:  # pragma: no cover - graphql-core 3.2 has no Executor classes
-    IncrementalExecutor = None  # type: ignore[assignment,misc]
 
 Getter = Callable[[Any], Any]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,10 +100,8 @@ def leaf_table(schema: GraphQLSchema) -> dict[str, dict[str, tuple[Getter, Calla
     return table
 
 
-def executor_class(schema: GraphQLSchema) -> type[Any] | None:
-    """The executor class for `schema` (None: graphql-core's default, on 3.2)."""
-    if IncrementalExecutor is None:  # pragma: no cover
-        return None
+def executor_class(schema: GraphQLSchema) -> type[Any]:
+    """The executor class for `schema`: graphql-core 3.3's, with the fast leaf path."""
     leaves = leaf_table(schema)
     empty: dict[str, tuple[Getter, Callable[..., Any]]] = {}
 

@@ -27,13 +27,10 @@ from ads.audit.models import AuditEntry
 from ads.auth.principal import CLI_PRINCIPAL, Principal
 from ads.auth.roles import Role
 from ads.billing.adjustments import create_adjustment
-from ads.billing.domain.calendar import Granularity
 from ads.billing.models import Invoice, LedgerEntry
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.errors import DomainError
 from ads.exports.models import BillingExport
-from ads.exports.rules import ExportFormat
-from ads.exports.service import create_export
 from ads.pacing.experiments.models import PacingExperiment
 from tests import factories
 from tests.billing.fixtures import Send, make_account, run_billing
@@ -162,27 +159,8 @@ def two_tenants(session: Session, send: Send) -> tuple[int, int]:
             now=datetime(2026, 11, 20, tzinfo=UTC),
             allowance_seconds=3600,
         )
-        create_export(
-            session,
-            CLI_PRINCIPAL,
-            date_from=date(2026, 11, 1),
-            date_to=date(2026, 11, 5),
-            granularity=Granularity.DAY,
-            fmt=ExportFormat.CSV,
-            advertiser_ids=[account.advertiser_id],
-            allow_open_period=True,
-            allowance_seconds=3600,
-        )
-    create_export(
-        session,
-        CLI_PRINCIPAL,
-        date_from=date(2026, 11, 1),
-        date_to=date(2026, 11, 5),
-        granularity=Granularity.DAY,
-        fmt=ExportFormat.CSV,
-        allow_open_period=True,
-        allowance_seconds=3600,
-    )
+        factories.export(session, advertiser_ids=[account.advertiser_id])
+    factories.export(session)
     factories.advertiser(session, name="Nobody's tenant")
     return first.advertiser_id, second.advertiser_id
 

@@ -11,13 +11,10 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from ads.api.ids import global_id
-from ads.auth.principal import CLI_PRINCIPAL
 from ads.auth.roles import Role
-from ads.billing.domain.calendar import Granularity
 from ads.billing.invoices import refresh_invoices
 from ads.billing.models import Invoice, LedgerEntry
-from ads.exports.rules import ExportFormat
-from ads.exports.service import create_export
+from tests import factories
 from tests.billing.fixtures import ALLOWANCE, Account, Send, make_account, run_billing, token
 
 LEDGER = """query($id: ID!, $first: Int, $after: String, $last: Int, $before: String,
@@ -98,25 +95,11 @@ def test_billing_nodes_are_found_by_their_owner_and_not_by_another_tenant(
     invoice = session.scalars(select(Invoice).order_by(Invoice.id)).first()
     assert entry is not None
     assert invoice is not None
-    export = create_export(
-        session,
-        CLI_PRINCIPAL,
-        date_from=date(2026, 11, 1),
-        date_to=date(2026, 11, 15),
-        granularity=Granularity.DAY,
-        fmt=ExportFormat.CSV,
-        advertiser_ids=[five_days.advertiser_id],
-        allowance_seconds=ALLOWANCE,
+    closed = {"date_to": date(2026, 11, 15), "allow_open_period": False}
+    export = factories.export(
+        session, advertiser_ids=[five_days.advertiser_id], allowance_seconds=ALLOWANCE, **closed
     )
-    everyone = create_export(
-        session,
-        CLI_PRINCIPAL,
-        date_from=date(2026, 11, 1),
-        date_to=date(2026, 11, 15),
-        granularity=Granularity.DAY,
-        fmt=ExportFormat.CSV,
-        allowance_seconds=ALLOWANCE,
-    )
+    everyone = factories.export(session, allowance_seconds=ALLOWANCE, **closed)
     ids = {
         "LedgerEntry": global_id("LedgerEntry", entry.id),
         "Invoice": global_id("Invoice", invoice.id),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +13,12 @@ from dramatiq import Worker
 from dramatiq.brokers.stub import StubBroker
 from sqlalchemy.orm import Session
 
-from ads.auth.principal import CLI_PRINCIPAL
-from ads.billing.domain.calendar import Granularity
 from ads.config import Settings
 from ads.exports.jobs import claim
 from ads.exports.models import BillingExport
-from ads.exports.rules import ExportFormat, ExportStatus
-from ads.exports.service import create_export
+from ads.exports.rules import ExportStatus
 from ads.time import utcnow
+from tests import factories
 from workers import exports as export_actors
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]
@@ -41,16 +39,7 @@ def runtime(settings: Settings, tmp_path: Path) -> Iterator[tuple[StubBroker, Ac
 
 def export_job(session: Session, *, age: timedelta, status: ExportStatus) -> BillingExport:
     """A job as the API leaves it when no broker took its message."""
-    job = create_export(
-        session,
-        CLI_PRINCIPAL,
-        date_from=date(2026, 11, 1),
-        date_to=date(2026, 11, 30),
-        granularity=Granularity.DAY,
-        fmt=ExportFormat.CSV,
-        allow_open_period=True,
-        allowance_seconds=3600,
-    )
+    job = factories.export(session)
     job.created_at = utcnow() - age
     job.status = status
     job.started_at = None if status is ExportStatus.PENDING else utcnow() - age
