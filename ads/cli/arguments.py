@@ -1,0 +1,28 @@
+"""What every command shares: the handler type, argument parsers, waiting for a signal."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from datetime import date
+
+from ads.config import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+Commands = argparse._SubParsersAction
+
+
+def day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
