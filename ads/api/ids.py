@@ -13,6 +13,8 @@ import binascii
 
 from graphql import GraphQLError
 
+from ads.db import MAX_ID
+
 NODE_TYPES = frozenset(
     {
         "Advertiser",
@@ -53,9 +55,18 @@ def global_id(type_name: str, pk: int) -> str:
 def parse_global_id(value: str) -> tuple[str, int]:
     """(type name, primary key) of a global ID; InvalidId when it is not one of ours."""
     type_name, _, pk = _decode(value).partition(":")
-    if type_name not in NODE_TYPES or not pk.isdigit() or not pk.isascii():
+    number = row_id(pk)
+    if type_name not in NODE_TYPES or number is None:
         raise InvalidId(value)
-    return type_name, int(pk)
+    return type_name, number
+
+
+def row_id(text: str) -> int | None:
+    """The id written in `text` (ASCII digits, at most MAX_ID), or None: no row has it."""
+    if not (text.isdigit() and text.isascii()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def expect_id(value: str, type_name: str) -> int:
@@ -76,10 +87,10 @@ def parse_cursor(value: str, *, argument: str) -> int:
         text = _decode(value)
     except InvalidId:
         text = ""
-    pk = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not pk.isdigit() or not pk.isascii():
+    pk = row_id(text.removeprefix(_CURSOR_PREFIX))
+    if not text.startswith(_CURSOR_PREFIX) or pk is None:
         raise GraphQLError(
             f"`{argument}` is not a cursor of this connection: {value!r}",
             extensions={"code": "INVALID_CURSOR"},
         )
-    return int(pk)
+    return pk

@@ -21,6 +21,16 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
+def record_id(text: str) -> int:
+    """A row id: digits that fit the 64-bit id columns (a larger number names no row)."""
+    from ads.api.ids import row_id
+
+    number = row_id(text.strip())
+    if number is None:
+        raise argparse.ArgumentTypeError(f"not an id (digits, at most 2**63 - 1): {text!r}")
+    return number
+
+
 def wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

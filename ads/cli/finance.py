@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ads.cli.arguments import Commands, day
+from ads.cli.arguments import Commands, day, record_id
 from ads.config import Settings
 
 
@@ -104,7 +104,7 @@ def register(commands: Commands) -> None:
     billing_export.add_argument("--out", required=True, metavar="FILE")
     billing_export.add_argument("--granularity", choices=["DAY", "MONTH"], default="DAY")
     billing_export.add_argument("--format", choices=["CSV", "JSONL"], default="CSV")
-    billing_export.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    billing_export.add_argument("--advertiser", type=record_id, action="append", metavar="ID")
     billing_export.add_argument(
         "--allow-open-period",
         action="store_true",
@@ -121,5 +121,5 @@ def register(commands: Commands) -> None:
     )
     reconcile.add_argument("--from", dest="date_from", type=day, required=True)
     reconcile.add_argument("--to", dest="date_to", type=day, required=True)
-    reconcile.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    reconcile.add_argument("--advertiser", type=record_id, action="append", metavar="ID")
     reconcile.set_defaults(handler=_billing_reconcile)

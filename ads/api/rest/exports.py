@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from ads.api.bearer import bearer_token
-from ads.api.ids import InvalidId, expect_id
+from ads.api.ids import InvalidId, expect_id, row_id
 from ads.api.rest.service_auth import domain_error_response, error_response
 from ads.auth.policy import require_graphql
 from ads.errors import DomainError, NotFound
@@ -56,8 +56,8 @@ async def get_export_file(request: Request) -> Response:
 
 
 def _export_number(raw: str) -> int | None:
-    if raw.isdigit() and raw.isascii():
-        return int(raw)
+    if raw.isdigit():
+        return row_id(raw)
     try:
         return expect_id(raw, "BillingExport")
     except InvalidId:
