@@ -51,7 +51,11 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             await engine.dispose()
             log.info("stopped")
 
-    routes: list[BaseRoute] = [*rest_routes(), Route("/graphql", make_graphql_app(settings))]
+    graphql_body = Middleware(BodyLimitMiddleware, max_bytes=settings.graphql_max_body_bytes)
+    routes: list[BaseRoute] = [
+        *rest_routes(),
+        Route("/graphql", make_graphql_app(settings), middleware=[graphql_body]),
+    ]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

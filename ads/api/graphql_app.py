@@ -9,7 +9,10 @@ middleware, which would slow every field of every query.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
@@ -21,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from ads.api.bearer import bearer_token
 from ads.api.context import RequestContext
+from ads.api.document_limits import DocumentLimits
 from ads.api.executor import executor_class
 from ads.api.graphql_errors import ErrorLog, format_error
 from ads.api.graphql_http import (
@@ -38,6 +42,7 @@ from ads.auth import policy
 from ads.config import Settings
 from ads.errors import Forbidden
 
+T = TypeVar("T")
 ALLOW = "GET, POST, OPTIONS"
 EXPLORER_TITLE = "ads admin API"
 
@@ -54,6 +59,14 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         self.settings = settings
         self.cache = cache
         self.executor_class = executor_class(cache.schema)
+        # Parsing and validating a new document is CPU work of up to tens of ms within
+        # the limits: done on these threads, the event loop keeps answering meanwhile
+        # (the GIL is handed over every few ms), and at most two documents are worked on
+        # at once, so a flood of new documents queues here instead of starving the rest.
+        self._preparing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="graphql-prepare")
+
+    async def _off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._preparing, work, *args)
 
     async def handle_request(self, request: Request) -> Response:
         method = request.method
@@ -109,7 +122,9 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         except Forbidden as error:
             return error_response(403, error.message, error.code, media_type=media)
         params = await read_params(request)
-        prepared = self.cache.prepare(params.query)
+        prepared = self.cache.cached(params.query)
+        if prepared is None:
+            prepared = await self._off_loop(self.cache.prepare, params.query)
         if prepared.errors:
             return self._request_errors(prepared.errors, media)
         operation = prepared.operation(params.operation_name)
@@ -129,7 +144,9 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 media_type=media,
                 headers={"Allow": "POST"},
             )
-        cost = self.cache.cost(params.query, params.variables)
+        cost = self.cache.cached_cost(params.query, params.variables)
+        if cost is None:
+            cost = await self._off_loop(self.cache.cost, params.query, params.variables)
         if cost.errors:
             return self._request_errors(cost.errors, media, cost)
         return await self._execute(params, prepared.document, media, context, cost)
@@ -148,6 +165,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             debug=self.debug,
             logger=self.logger,
             error_formatter=self.error_formatter,
+            hide_suggestions=self.cache.hide_suggestions,
         )
         if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
             result.pop("data", None)  # variables or operation refused: a request error
@@ -170,7 +188,7 @@ def make_graphql_app(settings: Settings) -> GraphQL:
     schema = build_schema()
     cache = QueryCache(
         schema,
-        max_depth=settings.graphql_max_depth,
+        limits=DocumentLimits.from_settings(settings),
         max_cost=settings.graphql_max_cost,
         introspection=settings.introspection,
     )
