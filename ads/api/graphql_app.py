@@ -18,7 +18,7 @@ from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.explorer import ExplorerGraphiQL, ExplorerHttp405
 from ariadne.graphql import graphql
-from graphql import GraphQLError
+from graphql import GraphQLError, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -26,7 +26,7 @@ from ads.api.bearer import bearer_token
 from ads.api.context import RequestContext
 from ads.api.document_limits import DocumentLimits
 from ads.api.executor import executor_class
-from ads.api.graphql_errors import ErrorLog, format_error
+from ads.api.graphql_errors import ErrorLog, format_error, met_outages
 from ads.api.graphql_http import (
     JSON,
     BadRequest,
@@ -38,9 +38,11 @@ from ads.api.graphql_http import (
 )
 from ads.api.query_cache import Cost, QueryCache, is_mutation
 from ads.api.schema import build_schema
+from ads.api.unavailable import UNAVAILABLE_HEADERS
 from ads.auth import policy
 from ads.config import Settings
 from ads.errors import Forbidden
+from ads.outages import OutageLog, outage_of
 
 T = TypeVar("T")
 ALLOW = "GET, POST, OPTIONS"
@@ -54,10 +56,11 @@ def _already_validated(*_args: Any, **_kwargs: Any) -> list[GraphQLError]:
 class AdsHTTPHandler(GraphQLHTTPHandler):
     """GraphQL-over-HTTP for the admin API (see ads.api.graphql_http for the rules)."""
 
-    def __init__(self, settings: Settings, cache: QueryCache) -> None:
+    def __init__(self, settings: Settings, cache: QueryCache, outages: OutageLog) -> None:
         super().__init__()
         self.settings = settings
         self.cache = cache
+        self.outages = outages
         self.executor_class = executor_class(cache.schema)
         # Parsing and validating a new document is CPU work of up to tens of ms within
         # the limits: done on these threads, the event loop keeps answering meanwhile
@@ -155,7 +158,36 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         self, params: Params, document: Any, media: str, context: RequestContext, cost: Cost
     ) -> Response:
         assert self.schema is not None
-        _, result = await graphql(
+        met: list[BaseException] = []
+        token = met_outages.set(met)
+        try:
+            _, result = await self._run(params, document, context)
+        finally:
+            met_outages.reset(token)
+        headers = None
+        if met:
+            # A query is simply retried: answer the outage (503). A mutation may have
+            # committed some of its fields already: keep their results, with the errors
+            # of the others saying SERVICE_UNAVAILABLE, and the advice to retry.
+            data = result.get("data") or {}
+            operation = get_operation_ast(document, params.operation_name)
+            committed = any(value is not None for value in data.values())
+            if operation is None or not is_mutation(operation) or not committed:
+                raise met[0]
+            for error in met:
+                dependency = outage_of(error)
+                assert dependency is not None
+                self.outages.failed(dependency, error)
+            headers = UNAVAILABLE_HEADERS
+        if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
+            result.pop("data", None)  # variables or operation refused: a request error
+        result.setdefault("extensions", {})["cost"] = cost.report()
+        status = 200 if media == JSON or "data" in result else 400
+        return FastJSONResponse(result, status_code=status, media_type=media, headers=headers)
+
+    async def _run(self, params: Params, document: Any, context: RequestContext) -> Any:
+        assert self.schema is not None
+        return await graphql(
             self.schema,
             params.as_data(),
             context_value=context,
@@ -167,11 +199,6 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             error_formatter=self.error_formatter,
             hide_suggestions=self.cache.hide_suggestions,
         )
-        if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
-            result.pop("data", None)  # variables or operation refused: a request error
-        result.setdefault("extensions", {})["cost"] = cost.report()
-        status = 200 if media == JSON or "data" in result else 400
-        return FastJSONResponse(result, status_code=status, media_type=media)
 
     def _request_errors(
         self, errors: tuple[GraphQLError, ...], media: str, cost: Cost | None = None
@@ -183,8 +210,9 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         return JSONResponse(body, status_code=200 if media == JSON else 400, media_type=media)
 
 
-def make_graphql_app(settings: Settings) -> GraphQL:
-    """The ASGI app mounted at /graphql, configured from settings."""
+def make_graphql_app(settings: Settings, outages: OutageLog) -> GraphQL:
+    """The ASGI app mounted at /graphql, configured from settings; outages met by its
+    resolvers are counted in `outages`."""
     schema = build_schema()
     cache = QueryCache(
         schema,
@@ -195,7 +223,7 @@ def make_graphql_app(settings: Settings) -> GraphQL:
     explorer_on = settings.introspection and not settings.is_production
     return GraphQL(
         schema,
-        http_handler=AdsHTTPHandler(settings, cache),
+        http_handler=AdsHTTPHandler(settings, cache, outages),
         debug=not settings.is_production,
         introspection=settings.introspection,
         explorer=ExplorerGraphiQL(title=EXPLORER_TITLE) if explorer_on else ExplorerHttp405(),

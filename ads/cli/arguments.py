@@ -31,8 +31,10 @@ def record_id(text: str) -> int:
     return number
 
 
-def wait_for_signal() -> None:
+def stop_on_signal() -> threading.Event:
+    """An event set by SIGINT or SIGTERM. Installed before a long-running command starts
+    its broker or threads, so a signal during start-up is a clean stop too."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop

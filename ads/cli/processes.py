@@ -6,7 +6,7 @@ import argparse
 import sys
 import threading
 
-from ads.cli.arguments import Commands, wait_for_signal
+from ads.cli.arguments import Commands, stop_on_signal
 from ads.config import Settings
 
 
@@ -37,6 +37,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.broker import build_broker
 
     configure_logging(settings.log_level)
+    stop = stop_on_signal()
     if settings.embedded_broker:
         print(
             "error: `ads worker` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -48,7 +49,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     declare_actors(broker, settings)
     worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
     worker.start()
-    wait_for_signal()
+    stop.wait()
     worker.stop()
     broker.close()
     return 0
@@ -61,6 +62,7 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     from workers.scheduler import Scheduler
 
     configure_logging(settings.log_level)
+    stop = stop_on_signal()
     if settings.embedded_broker:
         print(
             "error: `ads scheduler` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -72,7 +74,7 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
     thread.start()
-    wait_for_signal()
+    stop.wait()
     scheduler.stop()
     thread.join(timeout=5)
     broker.close()
