@@ -21,8 +21,10 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
-def wait_for_signal() -> None:
+def stop_requested() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, installed before a long-running command starts up,
+    so a signal that arrives while it is still importing and connecting stops it cleanly."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop
