@@ -31,8 +31,10 @@ def record_id(text: str) -> int:
     return number
 
 
-def wait_for_signal() -> None:
+def stop_requested() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, installed before a long-running command starts up,
+    so a signal that arrives while it is still importing and connecting stops it cleanly."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop

@@ -6,7 +6,7 @@ import argparse
 import sys
 import threading
 
-from ads.cli.arguments import Commands, wait_for_signal
+from ads.cli.arguments import Commands, stop_requested
 from ads.config import Settings
 
 
@@ -30,6 +30,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from dramatiq import Worker
 
     from ads.logs import configure_logging
@@ -48,13 +49,14 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     declare_actors(broker, settings)
     worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
     worker.start()
-    wait_for_signal()
+    stop.wait()
     worker.stop()
     broker.close()
     return 0
 
 
 def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
     from workers.broker import build_broker
@@ -72,7 +74,7 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
     thread.start()
-    wait_for_signal()
+    stop.wait()
     scheduler.stop()
     thread.join(timeout=5)
     broker.close()
