@@ -31,9 +31,9 @@ def record_id(text: str) -> int:
     return number
 
 
-def stop_on_signal() -> threading.Event:
-    """An event set by SIGINT or SIGTERM. Installed before a long-running command starts
-    its broker or threads, so a signal during start-up is a clean stop too."""
+def stop_requested() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, installed before a long-running command starts up,
+    so a signal that arrives while it is still importing and connecting stops it cleanly."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

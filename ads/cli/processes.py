@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import threading
 
-from ads.cli.arguments import Commands, stop_on_signal
+from ads.cli.arguments import Commands, stop_requested
 from ads.config import Settings
 
 
@@ -30,6 +31,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from dramatiq import Worker
 
     from ads.logs import configure_logging
@@ -37,7 +39,6 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.broker import build_broker
 
     configure_logging(settings.log_level)
-    stop = stop_on_signal()
     if settings.embedded_broker:
         print(
             "error: `ads worker` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -47,8 +48,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     broker = build_broker(settings)
     declare_actors(broker, settings)
-    worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
+    threads = args.threads or settings.worker_threads
+    worker = Worker(broker, worker_threads=threads)
     worker.start()
+    logging.getLogger("ads.worker").info("worker started", extra={"threads": threads})
     stop.wait()
     worker.stop()
     broker.close()
@@ -56,13 +59,13 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
     from workers.broker import build_broker
     from workers.scheduler import Scheduler
 
     configure_logging(settings.log_level)
-    stop = stop_on_signal()
     if settings.embedded_broker:
         print(
             "error: `ads scheduler` needs ADS_BROKER_URL (redis://… or amqp://…); "
