@@ -80,6 +80,8 @@ def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -
         "ADS_BROKER_URL": redis_server_url(db=1),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
+    migrate = _start("migrate", cwd=tmp_path, env=env)  # a worker needs the schema at head
+    assert migrate.wait(timeout=120) == 0
     worker = _start("worker", cwd=tmp_path, env=env)
     scheduler = _start("scheduler", cwd=tmp_path, env=env)
     _wait_for(worker, "worker started")

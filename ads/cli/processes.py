@@ -35,10 +35,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from dramatiq import Worker
 
     from ads.logs import configure_logging
+    from ads.schema_version import require_current_schema
     from workers.actors import declare_actors
-    from workers.broker import build_broker
+    from workers.broker import build_broker, ping_broker
 
-    configure_logging(settings.log_level)
     if settings.embedded_broker:
         print(
             "error: `ads worker` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -46,6 +46,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    # After the usage check, before the JSON logs: each failure is one line of its own.
+    require_current_schema(settings)
+    ping_broker(settings)
+    configure_logging(settings.log_level)
     broker = build_broker(settings)
     declare_actors(broker, settings)
     threads = args.threads or settings.worker_threads
@@ -62,10 +66,9 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     stop = stop_requested()
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
-    from workers.broker import build_broker
+    from workers.broker import build_broker, ping_broker
     from workers.scheduler import Scheduler
 
-    configure_logging(settings.log_level)
     if settings.embedded_broker:
         print(
             "error: `ads scheduler` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -73,6 +76,8 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    ping_broker(settings)  # unreachable: one line (EX_TEMPFAIL), not a retry loop in the log
+    configure_logging(settings.log_level)
     broker = build_broker(settings)
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
@@ -92,7 +97,7 @@ def register(commands: Commands) -> None:
 
     worker = commands.add_parser("worker", help="run Dramatiq worker threads on the broker")
     worker.add_argument("--threads", type=int, default=None)
-    worker.set_defaults(handler=_worker)
+    worker.set_defaults(handler=_worker, uses_database=False)  # checks it itself
 
     scheduler = commands.add_parser("scheduler", help="enqueue the periodic jobs")
-    scheduler.set_defaults(handler=_scheduler)
+    scheduler.set_defaults(handler=_scheduler, uses_database=False)  # only sends messages
