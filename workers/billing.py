@@ -14,7 +14,7 @@ import dramatiq
 from ads.billing.cycle import run_aggregation, run_day_close
 from ads.config import Settings
 from ads.time import utcnow
-from workers.scheduler import PeriodicJob
+from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,20 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
     aggregate_actor, close_actor = actors[AGGREGATE], actors[CLOSE_DAYS]
     return [
-        PeriodicJob(AGGREGATE, AGGREGATE_PERIOD_SECONDS, aggregate_actor.send),
-        PeriodicJob(CLOSE_DAYS, CLOSE_PERIOD_SECONDS, close_actor.send),
+        PeriodicJob(
+            AGGREGATE,
+            AGGREGATE_PERIOD_SECONDS,
+            aggregate_actor.send,
+            Missed.RUN_LATE,
+            "a run aggregates every settled event whatever its slot, so one late run "
+            "catches up every missed one, and spend shows sooner than at the next slot",
+        ),
+        PeriodicJob(
+            CLOSE_DAYS,
+            CLOSE_PERIOD_SECONDS,
+            close_actor.send,
+            Missed.RUN_LATE,
+            "a run closes every due day whatever its slot, so one late run bills what the "
+            "missed ones would have, minutes before the next slot would",
+        ),
     ]

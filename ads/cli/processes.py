@@ -37,7 +37,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from ads.logs import configure_logging
     from ads.schema_version import require_current_schema
     from workers.actors import declare_actors
-    from workers.broker import build_broker, ping_broker
+    from workers.broker import build_broker
+    from workers.broker_checks import durability_warnings, ping_broker
 
     if settings.embedded_broker:
         print(
@@ -50,6 +51,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     require_current_schema(settings)
     ping_broker(settings)
     configure_logging(settings.log_level)
+    _warn_if_not_durable(durability_warnings(settings))
     broker = build_broker(settings)
     declare_actors(broker, settings)
     threads = args.threads or settings.worker_threads
@@ -66,7 +68,8 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     stop = stop_requested()
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
-    from workers.broker import build_broker, ping_broker
+    from workers.broker import build_broker
+    from workers.broker_checks import durability_warnings, ping_broker
     from workers.scheduler import Scheduler
 
     if settings.embedded_broker:
@@ -78,6 +81,7 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
         return 2
     ping_broker(settings)  # unreachable: one line (EX_TEMPFAIL), not a retry loop in the log
     configure_logging(settings.log_level)
+    _warn_if_not_durable(durability_warnings(settings))
     broker = build_broker(settings)
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
@@ -87,6 +91,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     thread.join(timeout=5)
     broker.close()
     return 0
+
+
+def _warn_if_not_durable(warnings: list[str]) -> None:
+    for warning in warnings:
+        logging.getLogger("ads.broker").warning(warning)
 
 
 def register(commands: Commands) -> None:
