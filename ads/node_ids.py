@@ -27,8 +27,8 @@ NODE_TYPES = frozenset(
         "PacingExperiment",
     }
 )
-#: Row ids are 64-bit signed integers (BIGINT), positive.
-MAX_PK = 2**63 - 1
+#: The largest id either database stores (64-bit signed BIGINT; ids are positive).
+MAX_ID = 2**63 - 1
 #: No global id we issue is longer (`PacingExperiment:` + 19 digits, base64).
 MAX_LENGTH = 64
 
@@ -54,18 +54,19 @@ def global_id(type_name: str, pk: int) -> str:
     return encode(f"{type_name}:{pk}")
 
 
-def _pk(text: str) -> int | None:
-    """A positive 64-bit id written in ASCII digits, else None."""
+def row_id(text: str) -> int | None:
+    """The id written in `text` (ASCII digits, 1 to MAX_ID), or None: no row has it (a
+    larger number would make the driver fail rather than find nothing)."""
     if not text.isdigit() or not text.isascii() or len(text) > 19:
         return None
     pk = int(text)
-    return pk if 0 < pk <= MAX_PK else None
+    return pk if 0 < pk <= MAX_ID else None
 
 
 def parse_global_id(value: object) -> tuple[str, int]:
     """(type name, primary key) of a global ID; InvalidId when it is not one of ours."""
     type_name, _, digits = decode(value).partition(":")
-    pk = _pk(digits)
+    pk = row_id(digits)
     if type_name not in NODE_TYPES or pk is None:
         raise InvalidId(value)
     return type_name, pk
@@ -87,11 +88,11 @@ def parse_id(value: object, type_name: str) -> int:
     boolean — is InvalidId.
     """
     if type(value) is int:
-        if 0 < value <= MAX_PK:
+        if 0 < value <= MAX_ID:
             return value
         raise InvalidId(value)
     if isinstance(value, str):
-        pk = _pk(value)
+        pk = row_id(value)
         if pk is not None:
             return pk
         return expect_id(value, type_name)

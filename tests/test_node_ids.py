@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ads.node_ids import MAX_PK, NODE_TYPES, InvalidId, global_id, parse_global_id, parse_id
+from ads.node_ids import MAX_ID, NODE_TYPES, InvalidId, global_id, parse_global_id, parse_id
 
-pks = st.integers(min_value=1, max_value=MAX_PK)
+pks = st.integers(min_value=1, max_value=MAX_ID)
 types = st.sampled_from(sorted(NODE_TYPES))
 
 
@@ -30,8 +30,8 @@ def test_another_types_global_id_is_refused(expected: str, actual: str, pk: int)
 
 @pytest.mark.parametrize(
     "value",
-    [0, -1, MAX_PK + 1, "0", "-5", str(MAX_PK + 1), "", "4.5", True, None, 2.0, "١٢", "nope",
-     global_id("Ad", 0), global_id("Ad", MAX_PK + 1), global_id("Nothing", 1)],
+    [0, -1, MAX_ID + 1, "0", "-5", str(MAX_ID + 1), "", "4.5", True, None, 2.0, "١٢", "nope",
+     global_id("Ad", 0), global_id("Ad", MAX_ID + 1), global_id("Nothing", 1)],
 )  # fmt: skip
 def test_anything_else_is_not_an_id(value: object) -> None:
     with pytest.raises(InvalidId):

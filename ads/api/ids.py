@@ -9,9 +9,25 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from ads.node_ids import InvalidId, decode, encode, expect_id, global_id, parse_global_id
+from ads.node_ids import (
+    InvalidId,
+    decode,
+    encode,
+    expect_id,
+    global_id,
+    parse_global_id,
+    row_id,
+)
 
-__all__ = ["InvalidId", "cursor", "expect_id", "global_id", "parse_cursor", "parse_global_id"]
+__all__ = [
+    "InvalidId",
+    "cursor",
+    "expect_id",
+    "global_id",
+    "parse_cursor",
+    "parse_global_id",
+    "row_id",
+]
 
 _CURSOR_PREFIX = "c:"
 
@@ -26,10 +42,10 @@ def parse_cursor(value: str, *, argument: str) -> int:
         text = decode(value)
     except InvalidId:
         text = ""
-    pk = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not pk.isdigit() or not pk.isascii():
+    pk = row_id(text.removeprefix(_CURSOR_PREFIX))
+    if not text.startswith(_CURSOR_PREFIX) or pk is None:
         raise GraphQLError(
             f"`{argument}` is not a cursor of this connection: {value!r}",
             extensions={"code": "INVALID_CURSOR"},
         )
-    return int(pk)
+    return pk

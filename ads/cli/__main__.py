@@ -4,5 +4,5 @@ import sys
 
 from ads.cli import main
 
-if __name__ == "__main__":  # importing the module (a test walking the package) runs nothing
+if __name__ == "__main__":
     sys.exit(main())

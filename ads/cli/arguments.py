@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from ads.config import Settings
 from ads.errors import Invalid
-from ads.node_ids import InvalidId, parse_id
+from ads.node_ids import InvalidId, parse_id, row_id
 from ads.time import iso_utc, utcnow
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -86,17 +86,27 @@ def node_id(type_name: str) -> Callable[[str], int]:
         try:
             return parse_id(text, type_name)
         except InvalidId:
-            article = "an" if type_name[0] in "AEIOU" else "a"
             raise argparse.ArgumentTypeError(
-                f"{text!r} is neither {article} {type_name}'s numeric id nor its global id"
+                f"not an id of {'an' if type_name[0] in 'AEIOU' else 'a'} {type_name} (its "
+                f"number, at most 2**63 - 1, or its GraphQL global id): {text!r}"
             ) from None
 
     parse.__name__ = f"{type_name} id"
     return parse
 
 
-def wait_for_signal() -> None:
+def record_id(text: str) -> int:
+    """A row id: digits that fit the 64-bit id columns (a larger number names no row)."""
+    number = row_id(text.strip())
+    if number is None:
+        raise argparse.ArgumentTypeError(f"not an id (digits, at most 2**63 - 1): {text!r}")
+    return number
+
+
+def stop_requested() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, installed before a long-running command starts up,
+    so a signal that arrives while it is still importing and connecting stops it cleanly."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ads.accounts.rules import AdvertiserStatus
 from ads.campaigns.rules import CampaignStatus, DeliveryStatus
-from ads.node_ids import MAX_PK, InvalidId, parse_id
+from ads.node_ids import MAX_ID, InvalidId, parse_id
 
 #: Client ids are at most this long (a UUID is 36 characters, a ULID 26).
 EVENT_ID_MAX = 64
@@ -171,7 +171,7 @@ def check_batch(raw_events: Sequence[Any], now: datetime) -> CheckedBatch:
                 and type(kind_name) is str
                 and kind_name in _TYPES
                 and type(ad_id) is int
-                and 0 < ad_id <= MAX_PK
+                and 0 < ad_id <= MAX_ID
                 and type(cost) is int
                 and 0 <= cost <= COST_MAX_MICROS
                 and type(at) is str

@@ -87,7 +87,10 @@ def test_a_wrong_id_is_one_line_and_changes_nothing(
         cli.main(["billing", "close-days", "--advertiser", campaign])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert err.endswith(f"{campaign!r} is neither an Advertiser's numeric id nor its global id")
+    assert err.endswith(
+        "not an id of an Advertiser (its number, at most 2**63 - 1, or its GraphQL global id): "
+        f"{campaign!r}"
+    )
 
 
 def test_an_invoice_of_another_type_of_id_is_not_found(
