@@ -77,7 +77,7 @@ def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
 
 def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -> None:
     env = {
-        "ADS_BROKER_URL": redis_server_url(),
+        "ADS_BROKER_URL": redis_server_url(db=1),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
     worker = _start("worker", cwd=tmp_path, env=env)
