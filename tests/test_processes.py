@@ -6,9 +6,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.databases import redis_server_url
 
@@ -19,9 +21,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_its_test() -> Iterator[None]:
+    """A failed assertion must not leave a scheduler enqueuing ticks into the shared Redis."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
 def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "ads.cli", *args],
         cwd=cwd,
         env=environment,
@@ -29,6 +45,8 @@ def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+    STARTED.append(process)
+    return process
 
 
 def _stop(process: subprocess.Popen[str], *, seen: str = "") -> tuple[int, str]:
