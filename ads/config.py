@@ -104,6 +104,15 @@ class Settings(BaseSettings):
         validation_alias="ADS_GRAPHQL_MAX_COST",
         description="most expensive GraphQL query accepted",
     )
+    # The dashboard runs on trusted documents alone, so production can close the graph
+    # to everything else an advertiser's token might send.
+    graphql_trusted_documents_only: bool = Field(
+        default=False,
+        validation_alias="ADS_GRAPHQL_TRUSTED_DOCUMENTS_ONLY",
+        description="when on, ADVERTISER tokens may run only the trusted documents "
+        "(`documentId`; ADMIN and FINANCE keep ad-hoc queries)",
+        json_schema_extra={"default_text": "off"},
+    )
     pacing_tick_seconds: int = Field(
         default=60,
         ge=1,

@@ -51,7 +51,8 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             await engine.dispose()
             log.info("stopped")
 
-    routes: list[BaseRoute] = [*rest_routes(), Route("/graphql", make_graphql_app(settings))]
+    graphql, _documents = make_graphql_app(settings)
+    routes: list[BaseRoute] = [*rest_routes(), Route("/graphql", graphql)]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -9,6 +9,7 @@ middleware, which would slow every field of every query.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ariadne.asgi import GraphQL
@@ -34,6 +35,7 @@ from ads.api.graphql_http import (
 )
 from ads.api.query_cache import Cost, QueryCache, is_mutation
 from ads.api.schema import build_schema
+from ads.api.trusted_documents import TrustedDocuments
 from ads.auth import policy
 from ads.config import Settings
 from ads.errors import Forbidden
@@ -49,10 +51,11 @@ def _already_validated(*_args: Any, **_kwargs: Any) -> list[GraphQLError]:
 class AdsHTTPHandler(GraphQLHTTPHandler):
     """GraphQL-over-HTTP for the admin API (see ads.api.graphql_http for the rules)."""
 
-    def __init__(self, settings: Settings, cache: QueryCache) -> None:
+    def __init__(self, settings: Settings, cache: QueryCache, documents: TrustedDocuments) -> None:
         super().__init__()
         self.settings = settings
         self.cache = cache
+        self.documents = documents
         self.executor_class = executor_class(cache.schema)
 
     async def handle_request(self, request: Request) -> Response:
@@ -66,7 +69,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 "METHOD_NOT_ALLOWED",
                 headers={"Allow": ALLOW},
             )
-        if method == "GET" and "query" not in request.query_params:
+        if method == "GET" and not _names_an_operation(request):
             return await self._explorer_or_400(request)
         media = response_media_type(request.headers.get("accept"))
         if media is None:
@@ -109,7 +112,21 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         except Forbidden as error:
             return error_response(403, error.message, error.code, media_type=media)
         params = await read_params(request)
-        prepared = self.cache.prepare(params.query)
+        if params.document_id is not None:
+            document = self.documents.get(params.document_id)
+            if document is None:
+                return self._request_errors((_unknown_document(params),), media)
+            query, prepared = document.text, document.prepared
+            params = replace(params, query=query)
+        else:
+            assert params.query is not None
+            query, prepared = params.query, self.cache.prepare(params.query)
+            try:
+                policy.require_ad_hoc_query(
+                    principal, trusted_only=self.settings.graphql_trusted_documents_only
+                )
+            except Forbidden as error:
+                return error_response(403, error.message, error.code, media_type=media)
         if prepared.errors:
             return self._request_errors(prepared.errors, media)
         operation = prepared.operation(params.operation_name)
@@ -129,7 +146,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 media_type=media,
                 headers={"Allow": "POST"},
             )
-        cost = self.cache.cost(params.query, params.variables)
+        cost = self.cache.cost(query, params.variables)
         if cost.errors:
             return self._request_errors(cost.errors, media, cost)
         return await self._execute(params, prepared.document, media, context, cost)
@@ -165,8 +182,27 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         return JSONResponse(body, status_code=200 if media == JSON else 400, media_type=media)
 
 
-def make_graphql_app(settings: Settings) -> GraphQL:
-    """The ASGI app mounted at /graphql, configured from settings."""
+def _names_an_operation(request: Request) -> bool:
+    query = request.query_params
+    return "query" in query or "documentId" in query or "extensions" in query
+
+
+def _unknown_document(params: Params) -> GraphQLError:
+    if params.apollo:
+        # What Apollo clients look for before they retry with the text.
+        return GraphQLError(
+            "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
+        )
+    return GraphQLError(
+        f"no trusted document has the id {params.document_id}: send a registered "
+        "document's id, or the operation as `query`",
+        extensions={"code": "PERSISTED_DOCUMENT_NOT_FOUND"},
+    )
+
+
+def make_graphql_app(settings: Settings) -> tuple[GraphQL, TrustedDocuments]:
+    """The ASGI app mounted at /graphql, configured from settings, and the registry of
+    trusted documents it serves (loaded, and so checked against the schema, here)."""
     schema = build_schema()
     cache = QueryCache(
         schema,
@@ -174,13 +210,15 @@ def make_graphql_app(settings: Settings) -> GraphQL:
         max_cost=settings.graphql_max_cost,
         introspection=settings.introspection,
     )
+    documents = TrustedDocuments.load(cache)
     explorer_on = settings.introspection and not settings.is_production
-    return GraphQL(
+    app = GraphQL(
         schema,
-        http_handler=AdsHTTPHandler(settings, cache),
+        http_handler=AdsHTTPHandler(settings, cache, documents),
         debug=not settings.is_production,
         introspection=settings.introspection,
         explorer=ExplorerGraphiQL(title=EXPLORER_TITLE) if explorer_on else ExplorerHttp405(),
         logger=ErrorLog(),
         error_formatter=format_error,
     )
+    return app, documents

@@ -76,8 +76,18 @@ class QueryCache:
         if not introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self._rules = tuple(rules)
-        self.prepare = lru_cache(maxsize=DOCUMENTS)(self._prepare)
+        self._pinned: dict[str, Prepared] = {}
+        self._prepared = lru_cache(maxsize=DOCUMENTS)(self._prepare)
         self._cost = lru_cache(maxsize=COSTS)(self._compute_cost)
+
+    def prepare(self, query: str) -> Prepared:
+        """The parsed and validated document of a query text (from a cache when seen)."""
+        pinned = self._pinned.get(query)
+        return pinned if pinned is not None else self._prepared(query)
+
+    def pin(self, query: str, prepared: Prepared) -> None:
+        """Keep a prepared text for good, out of the LRU (the trusted documents)."""
+        self._pinned[query] = prepared
 
     def _prepare(self, query: str) -> Prepared:
         try:
