@@ -190,6 +190,15 @@ class Settings(BaseSettings):
         description="where billing export files and manifests are written",
     )
 
+    # npm installs GraphiQL there at set-up; a wheel install points it at its own copy.
+    explorer_assets_dir: str = Field(
+        default_factory=lambda: str(Path(__file__).resolve().parents[1] / "node_modules"),
+        validation_alias="ADS_EXPLORER_ASSETS_DIR",
+        description="where the `/graphql` explorer's GraphiQL and React files are "
+        "(`npm ci` of package.json installs them)",
+        json_schema_extra={"default_text": "the checkout's `node_modules`"},
+    )
+
     @field_validator("env", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
@@ -258,6 +267,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def explorer_on(self) -> bool:
+        """The `/graphql` explorer is for development, and needs introspection."""
+        return self.introspection and not self.is_production
 
     @property
     def embedded_broker(self) -> bool:

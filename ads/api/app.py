@@ -6,11 +6,14 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
+from ads.api.dashboard.routes import dashboard_routes
+from ads.api.explorer.page import explorer_routes
 from ads.api.graphql_app import make_graphql_app
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.rest.routes import rest_routes
@@ -51,8 +54,14 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             await engine.dispose()
             log.info("stopped")
 
-    graphql, _documents = make_graphql_app(settings)
-    routes: list[BaseRoute] = [*rest_routes(), Route("/graphql", graphql)]
+    graphql, documents = make_graphql_app(settings)
+    routes: list[BaseRoute] = [
+        *rest_routes(),
+        Route("/graphql", graphql),
+        *dashboard_routes(documents),
+    ]
+    if settings.explorer_on:
+        routes += explorer_routes(Path(settings.explorer_assets_dir))
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -10,11 +10,12 @@ middleware, which would slow every field of every query.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
-from ariadne.explorer import ExplorerGraphiQL, ExplorerHttp405
+from ariadne.explorer import ExplorerHttp405
 from ariadne.graphql import graphql
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from ads.api.bearer import bearer_token
 from ads.api.context import RequestContext
 from ads.api.executor import executor_class
+from ads.api.explorer.page import OfflineGraphiQL
 from ads.api.graphql_errors import ErrorLog, format_error
 from ads.api.graphql_http import (
     JSON,
@@ -91,9 +93,10 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             await context.close()
 
     async def _explorer_or_400(self, request: Request) -> Response:
-        explorer_on = self.introspection and not self.settings.is_production
-        if explorer_on and self.explorer and "text/html" in request.headers.get("accept", ""):
-            return await self.render_explorer(request, self.explorer)
+        explorer = self.explorer
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if self.settings.explorer_on and isinstance(explorer, OfflineGraphiQL) and wants_page:
+            return explorer.response(request)
         return error_response(400, "a GET request needs a `query` parameter", "BAD_REQUEST")
 
     async def _serve(self, request: Request, media: str, context: RequestContext) -> Response:
@@ -211,13 +214,17 @@ def make_graphql_app(settings: Settings) -> tuple[GraphQL, TrustedDocuments]:
         introspection=settings.introspection,
     )
     documents = TrustedDocuments.load(cache)
-    explorer_on = settings.introspection and not settings.is_production
+    explorer = (
+        OfflineGraphiQL(EXPLORER_TITLE, Path(settings.explorer_assets_dir))
+        if settings.explorer_on
+        else ExplorerHttp405()
+    )
     app = GraphQL(
         schema,
         http_handler=AdsHTTPHandler(settings, cache, documents),
         debug=not settings.is_production,
         introspection=settings.introspection,
-        explorer=ExplorerGraphiQL(title=EXPLORER_TITLE) if explorer_on else ExplorerHttp405(),
+        explorer=explorer,
         logger=ErrorLog(),
         error_formatter=format_error,
     )

@@ -65,11 +65,6 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-#: The curve is read at the request's time, so a second execution (the executor
-#: conformance run) would read another moment and answer other figures.
-pytestmark = pytest.mark.one_execution
-
-
 def test_todays_curve_has_the_spend_of_every_hour_and_the_live_counter(
     client: TestClient, session: Session, settings: Settings, send: Send
 ) -> None:

@@ -36,8 +36,8 @@ class _In:
 async def resolve_pacing_curve(
     obj: Campaign, info: GraphQLResolveInfo, *, day: date | None = None
 ) -> PacingCurveView:
-    viewer = info.context.viewer
-    return await info.context.run_sync(lambda s: pacing_curve(s, viewer, obj.id, day=day))
+    viewer, now = info.context.viewer, info.context.now
+    return await info.context.run_sync(lambda s: pacing_curve(s, viewer, obj.id, day=day, now=now))
 
 
 def _view(attribute: str) -> Any:
