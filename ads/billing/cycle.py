@@ -1,4 +1,5 @@
-"""The billing cycle the workers run: aggregate, close due days, refresh the invoices."""
+"""The billing cycle the workers run: aggregate, close due days, refresh the invoices,
+and retire raw events once their hours are sealed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from ads.billing.aggregation import AggregationRun, aggregate
 from ads.billing.day_close import CloseResult, close_due_days
 from ads.billing.invoices import refresh_invoices
+from ads.billing.retention import RetentionRun, retain
 from ads.config import Settings
 
 #: Invoices of months whose ledger changed recently are refreshed; older months change
@@ -32,3 +34,7 @@ def run_day_close(session: Session, *, now: datetime, settings: Settings) -> lis
         session, now=now, allowance_seconds=allowance, since=(now - INVOICE_HORIZON).date()
     )
     return results
+
+
+def run_retention(session: Session, *, now: datetime, settings: Settings) -> RetentionRun:
+    return retain(session, now=now, retention_days=settings.event_retention_days)

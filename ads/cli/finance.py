@@ -65,7 +65,7 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
 
 def _billing_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from ads.auth.principal import CLI_PRINCIPAL
-    from ads.billing.reconciliation import reconcile
+    from ads.billing.reconciliation import checked_against, reconcile
     from ads.db import make_engine, session_factory
 
     engine = make_engine(settings)
@@ -83,6 +83,8 @@ def _billing_reconcile(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(report.differences)} differences, "
         f"{len(report.pending)} awaiting aggregation"
     )
+    for line in checked_against(report):
+        print(line)
     for diff in report.differences:
         row = diff.row
         print(

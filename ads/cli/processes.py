@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import threading
 
@@ -47,8 +48,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     broker = build_broker(settings)
     declare_actors(broker, settings)
-    worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
+    threads = args.threads or settings.worker_threads
+    worker = Worker(broker, worker_threads=threads)
     worker.start()
+    logging.getLogger(__name__).info("worker started", extra={"threads": threads})
     stop.wait()
     worker.stop()
     broker.close()
