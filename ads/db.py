@@ -42,9 +42,6 @@ NAMING_CONVENTION = {
 
 #: 64-bit on PostgreSQL; INTEGER on SQLite so that an id column is the rowid alias.
 BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
-#: The largest id either database stores; a larger number names no row (and would make
-#: the driver fail rather than find nothing), so id parsers refuse it as unknown.
-MAX_ID = 2**63 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -18,7 +18,7 @@ from ads.config import Settings
 from ads.exports.jobs import RUN_TIME_LIMIT, stuck_exports
 from ads.exports.service import ExportQueue, run_export
 from ads.outages import Dependency, OutageLog, outage_of
-from ads.time import utcnow
+from ads.time import from_epoch
 from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
@@ -38,6 +38,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
             export_id,
             export_dir=settings.export_dir,
             allowance_seconds=settings.billing_late_allowance_seconds,
+            settle_seconds=settings.billing_settle_seconds,
         )
         log.info("billing export", extra={"export_id": export_id, "status": status.value})
 
@@ -49,7 +50,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
     def resend_exports(slot: float) -> None:
         with sessions() as session:
-            ids = stuck_exports(session, now=utcnow())
+            ids = stuck_exports(session, now=from_epoch(slot))
         for export_id in ids:
             export_actor.send(export_id)
         if ids:

@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,6 +15,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
+from ads.api.dashboard.routes import dashboard_routes
+from ads.api.explorer.page import explorer_routes
 from ads.api.graphql_app import make_graphql_app
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.rest.routes import rest_routes
@@ -63,10 +66,14 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
             log.info("stopped")
 
     graphql_body = Middleware(BodyLimitMiddleware, max_bytes=settings.graphql_max_body_bytes)
+    graphql, documents = make_graphql_app(settings, outages)
     routes: list[BaseRoute] = [
         *rest_routes(),
-        Route("/graphql", make_graphql_app(settings, outages), middleware=[graphql_body]),
+        Route("/graphql", graphql, middleware=[graphql_body]),
+        *dashboard_routes(documents),
     ]
+    if settings.explorer_on:
+        routes += explorer_routes(Path(settings.explorer_assets_dir))
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(UnavailableMiddleware, outages=outages),

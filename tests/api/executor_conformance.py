@@ -40,6 +40,7 @@ async def _execute_twice(
         context._sessions, context.settings, enqueue_export=context.enqueue_export
     )
     reference.principal = context.principal
+    reference.now = context.now  # the same request: the same clock
     try:
         _, result = await graphql(
             self.schema,
