@@ -98,3 +98,11 @@ def test_ids_beyond_64_bits_are_one_clear_line(command: list[str], tmp_path: Pat
     (line,) = result.stderr.strip().splitlines()[-1:]
     assert "not an id" in line
     assert "Traceback" not in result.stderr
+
+
+def test_text_the_database_cannot_store_is_one_clear_line(tmp_path: Path) -> None:
+    _ads("migrate", cwd=tmp_path)
+    invalid_utf8 = os.fsdecode(b"ops \xff team")  # what argv holds for bytes that are not UTF-8
+    result = _ads("token", "create", "--role", "ADMIN", "--name", invalid_utf8, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: text cannot contain an unpaired surrogate"
