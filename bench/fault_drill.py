@@ -5,7 +5,8 @@ Usage (repository root; root or a sudoer on Debian, as it may apt-get install se
 
 For each broker it starts, all on loopback and in a temp directory: PostgreSQL, the
 broker (Redis with the persistence production needs, or Debian's rabbitmq-server),
-`ads serve`, two `ads worker` processes and `ads scheduler`, as production runs them.
+`ads serve`, two `ads worker` processes and `ads scheduler`, as production runs them:
+under a supervisor that starts again a process that exits (and reports it).
 The ad server's load (bench/fault_load.py) posts events all along, resends one batch in
 ten, and an operator's probes poll /v1/pacing, /graphql, /metrics and /readyz, while:
 
@@ -71,7 +72,12 @@ class Fault:
 
 
 class Deployment:
-    """The processes of one drill, started with the same environment as production."""
+    """The processes of one drill, started with the same environment as production, and
+    supervised as systemd's `Restart=on-failure` would: a process that exits (a worker
+    that starts while the broker is down exits 75, EX_TEMPFAIL) is started again after
+    a second, and each such exit is recorded."""
+
+    RESTART_SECONDS = 1.0
 
     def __init__(self, base: Path, env: dict[str, str]) -> None:
         self.base, self.env = base, env
@@ -80,13 +86,34 @@ class Deployment:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+        self.exits: list[dict[str, Any]] = []  # what the supervisor restarted, and why
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
     def start(self, name: str, *args: str) -> None:
         env = {**self.env, "PGAPPNAME": f"drill-{name}"}  # seen in pg_stat_activity
         log = (self.logs / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            [*ADS, *args], cwd=self.base, env=env, stdout=log, stderr=log
-        )
+        with self._lock:
+            self.commands[name] = args
+            self.processes[name] = subprocess.Popen(
+                [*ADS, *args], cwd=self.base, env=env, stdout=log, stderr=log
+            )
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(self.RESTART_SECONDS):
+            with self._lock:
+                exited = [
+                    (name, process.returncode)
+                    for name, process in self.processes.items()
+                    if process.poll() is not None
+                ]
+            for name, code in exited:
+                if self._stopping.is_set():
+                    return
+                self.exits.append({"process": name, "exit status": code, "at": time.monotonic()})
+                self.start(name, *self.commands[name])
 
     def start_all(self) -> None:
         self.start("serve", "serve", "--port", str(self.port))
@@ -103,11 +130,20 @@ class Deployment:
             time.sleep(0.2)
         raise RuntimeError("ads serve did not become ready")
 
-    def kill(self, name: str) -> None:
-        self.processes[name].send_signal(signal.SIGKILL)
-        self.processes[name].wait()
+    def supervise(self) -> None:
+        self._supervisor.start()
+
+    def kill_and_restart(self, name: str) -> None:
+        """SIGKILL, then started again at once (not counted as an exit of its own)."""
+        with self._lock:
+            self.processes[name].send_signal(signal.SIGKILL)
+            self.processes[name].wait()
+        self.start(name, *self.commands[name])
 
     def stop_all(self) -> None:
+        self._stopping.set()
+        if self._supervisor.is_alive():
+            self._supervisor.join()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -209,9 +245,8 @@ def kill_mid_aggregation(deployment: Deployment, database_url: str, broker_url: 
     broker.close()
     if victim is None:
         raise RuntimeError("no worker was seen aggregating within two minutes")
-    deployment.kill(victim)
+    deployment.kill_and_restart(victim)
     restored = time.monotonic()
-    deployment.start(victim, "worker")
     return Fault(
         "worker killed mid-aggregation",
         started,
@@ -296,6 +331,7 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
         subprocess.run([*ADS, "migrate"], env=env, cwd=base, check=True, capture_output=True)
         ads, token, admin = seed(postgres.url)
         deployment.start_all()
+        deployment.supervise()
         day = (datetime.now(UTC) - timedelta(days=2)).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
@@ -360,6 +396,9 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
         "findings": asdict(findings) | {"clean": findings.clean},
         "faults": views,
         "logs": {name: log_view(deployment, name) for name in deployment.processes},
+        "restarted_by_the_supervisor": [
+            {**exit, "at": round(exit["at"] - began, 1)} for exit in deployment.exits
+        ],
         "work_dir": str(base),
     }
 
@@ -398,6 +437,11 @@ def print_report(result: dict[str, Any]) -> None:
                 f"  failing {seen['seconds_failing']} s, recovered "
                 f"{seen['seconds_to_recover']} s after the fault ended"
             )
+    for exit in result["restarted_by_the_supervisor"]:
+        print(
+            f"  {exit['process']} exited with status {exit['exit status']} at "
+            f"{exit['at']} s into the load; the supervisor started it again"
+        )
     for name, logs in result["logs"].items():
         print(
             f"  log of {name}: {logs['lines']} lines, {logs['warnings']} warnings, "
