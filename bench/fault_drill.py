@@ -19,7 +19,8 @@ Then it checks (bench/fault_checks.py) that the events stored are the events
 acknowledged, that every counter and aggregate equals its raw events and that
 `ads billing reconcile` finds no difference, and prints what clients saw during each
 fault: status codes, `Retry-After`, seconds from the fault's end to the first 200,
-and what the logs said. Figures go to bench/RESULTS.md; the JSON to --out.
+and what the logs said. Figures go to bench/RESULTS.md; the JSON and each process's log
+to --out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -304,7 +306,11 @@ def log_view(deployment: Deployment, name: str) -> dict[str, Any]:
     }
 
 
-def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> dict[str, Any]:
+def drill(
+    kind: str, *, outage_seconds: float, senders: int, warmup: float, out: Path
+) -> dict[str, Any]:
+    """One drill on one broker; the processes' logs are kept under `out`, the servers'
+    data directories removed."""
     base = Path(tempfile.mkdtemp(prefix=f"ads-drill-{kind}-"))
     if os.geteuid() == 0:
         os.chmod(base, 0o755)
@@ -373,6 +379,8 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
             broker.stop()
         with suppress(subprocess.CalledProcessError):
             postgres.stop()
+        shutil.copytree(deployment.logs, out / f"{kind}-logs", dirs_exist_ok=True)
+        shutil.rmtree(base, ignore_errors=True)
     views = {
         fault.name: {
             "notes": fault.notes,
@@ -399,7 +407,7 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
         "restarted_by_the_supervisor": [
             {**exit, "at": round(exit["at"] - began, 1)} for exit in deployment.exits
         ],
-        "work_dir": str(base),
+        "logs_dir": str(out / f"{kind}-logs"),
     }
 
 
@@ -461,7 +469,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     clean = True
     for kind in ["redis", "rabbitmq"] if args.broker == "both" else [args.broker]:
-        result = drill(kind, outage_seconds=args.outage, senders=args.senders, warmup=args.warmup)
+        result = drill(
+            kind, outage_seconds=args.outage, senders=args.senders, warmup=args.warmup, out=out
+        )
         (out / f"{kind}.json").write_text(json.dumps(result, indent=2, default=str))
         print_report(result)
         clean = clean and result["findings"]["clean"]
