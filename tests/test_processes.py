@@ -6,9 +6,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.databases import redis_server_url
 
@@ -19,9 +21,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_its_test() -> Iterator[None]:
+    """A failed assertion must not leave a scheduler enqueuing ticks into the shared Redis."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
 def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "ads.cli", *args],
         cwd=cwd,
         env=environment,
@@ -29,6 +45,8 @@ def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+    STARTED.append(process)
+    return process
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
@@ -52,6 +70,7 @@ def _start_logging(
             stderr=err,
             text=True,
         )
+    STARTED.append(process)
     return process, log
 
 
@@ -93,7 +112,7 @@ def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
 
 def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -> None:
     env = {
-        "ADS_BROKER_URL": redis_server_url(),
+        "ADS_BROKER_URL": redis_server_url(db=1),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
     worker, worker_log = _start_logging("worker", cwd=tmp_path, env=env)

@@ -2,8 +2,10 @@
 
 All idempotent: aggregation adds each window of events once (the window and the
 watermark commit together), day close appends only differences, retention seals each
-final hour once and drops only what is sealed and expired. Each takes the scheduler's
-slot (JSON-safe) and opens its own session.
+final hour once and drops only what is sealed and expired. Each runs as of the
+scheduler's slot (JSON-safe epoch seconds), not the clock it happens to start at, so a
+late or repeated message does what its slot asked; `ads billing aggregate|close-days|
+refresh-invoices --as-of` run the same use cases.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import dramatiq
 
 from ads.billing.cycle import run_aggregation, run_day_close, run_retention
 from ads.config import Settings
-from ads.time import utcnow
+from ads.time import from_epoch
 from workers.scheduler import PeriodicJob
 from workers.sessions import WorkerSessions
 
@@ -35,18 +37,18 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
     def aggregate_hours(slot: float) -> None:
         with sessions() as session:
-            run = run_aggregation(session, now=utcnow(), settings=settings)
+            run = run_aggregation(session, now=from_epoch(slot), settings=settings)
         log.info("billing aggregation", extra={"slot": slot, "hours": len(run.hours)})
 
     def close_days(slot: float) -> None:
         with sessions() as session:
-            results = run_day_close(session, now=utcnow(), settings=settings)
+            results = run_day_close(session, now=from_epoch(slot), settings=settings)
         closed = sum(len(r.closed) for r in results)
         log.info("billing day close", extra={"slot": slot, "days": closed})
 
     def retain_events(slot: float) -> None:
         with sessions() as session:
-            run = run_retention(session, now=utcnow(), settings=settings)
+            run = run_retention(session, now=from_epoch(slot), settings=settings)
         if run.seals.mismatch is not None:
             log.error(
                 "an hour's aggregates differ from its raw events: not sealed, nothing after "

@@ -14,7 +14,7 @@ Downgrade copies the events back into an unpartitioned table with new ids; shoul
 events share an id at different times (which the new key allows), the earliest is kept.
 
 Revision ID: events_partitioned_by_day
-Revises: 0008
+Revises: export_supersession
 Create Date: 2026-12-01 14:30:00
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 import ads.db
 
 revision: str = "events_partitioned_by_day"
-down_revision: str | None = "0008"
+down_revision: str | None = "export_supersession"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
