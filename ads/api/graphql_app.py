@@ -257,11 +257,13 @@ def _unknown_document(params: Params) -> GraphQLError:
 
 
 def make_graphql_app(
-    settings: Settings, outages: OutageLog
+    settings: Settings, outages: OutageLog | None = None
 ) -> tuple[GraphQL, TrustedDocuments]:
     """The ASGI app mounted at /graphql, configured from settings, and the registry of
     trusted documents it serves (loaded, and so checked against the schema, here);
-    outages met by its resolvers are counted in `outages`."""
+    outages met by its resolvers are counted in `outages` (the app's own, shared with
+    its other endpoints; a log of its own when none is given)."""
+    outages = OutageLog() if outages is None else outages
     schema = build_schema()
     cache = QueryCache(
         schema,

@@ -32,6 +32,7 @@ from graphql import (
     OperationType,
     ValidationContext,
     ValidationRule,
+    parse,
     specified_rules,
     validate,
 )
@@ -159,6 +160,15 @@ class QueryCache:
         """Keep a prepared text for good, out of the LRU (the trusted documents)."""
         self._pinned[query] = prepared
 
+    def prepare_trusted(self, query: str) -> Prepared:
+        """A trusted document (the server's own, registered at start): validated against
+        the schema like any other, but not held to the limits on what clients send."""
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return Prepared(None, (error,))
+        return self._validated(document)
+
     def _prepare(self, query: str) -> Prepared:
         try:
             document = parse_limited(query, self.limits)
@@ -167,6 +177,9 @@ class QueryCache:
         refused = limit_errors(document, self.limits)
         if refused:
             return Prepared(None, tuple(refused))
+        return self._validated(document)
+
+    def _validated(self, document: DocumentNode) -> Prepared:
         errors = validate(
             self.schema, document, self._rules, hide_suggestions=self.hide_suggestions
         )

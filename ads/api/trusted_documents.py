@@ -103,7 +103,7 @@ class TrustedDocuments:
 def _load(cache: QueryCache, path: Path, root: Path) -> TrustedDocument:
     source = path.relative_to(root).as_posix()
     text = path.read_text(encoding="utf-8")
-    prepared = cache.prepare(text)
+    prepared = cache.prepare_trusted(text)
     if prepared.errors:
         raise DocumentError(f"{source}: {prepared.errors[0].message}")
     assert prepared.document is not None

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from ads.api import query_cache
 from ads.api.app import create_app
+from ads.api.document_limits import DocumentLimits
 from ads.api.graphql_app import make_graphql_app
 from ads.api.query_cache import QueryCache
 from ads.api.schema import build_schema
@@ -180,6 +181,7 @@ def test_registered_documents_are_not_parsed_or_validated_again(
         return real_validate(schema, document, rules)
 
     monkeypatch.setattr(query_cache, "parse", refuse)
+    monkeypatch.setattr(query_cache, "parse_limited", refuse)
     monkeypatch.setattr(query_cache, "validate", cost_only)
     # The app was built before the patch: its registry parsed and validated at start.
     response = _send(
@@ -221,7 +223,12 @@ def test_trusted_only_keeps_ad_hoc_queries_for_the_platforms_roles(
 
 
 def test_a_broken_document_stops_the_registry(tmp_path: Path) -> None:
-    cache = QueryCache(build_schema(), max_depth=12, max_cost=5000, introspection=True)
+    cache = QueryCache(
+        build_schema(),
+        limits=DocumentLimits.from_settings(Settings()),
+        max_cost=5000,
+        introspection=True,
+    )
     folder = tmp_path / "client"
     folder.mkdir()
     (folder / "Ok.graphql").write_text("query Ok { viewer { role } }")
