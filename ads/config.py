@@ -104,6 +104,40 @@ class Settings(BaseSettings):
         validation_alias="ADS_GRAPHQL_MAX_COST",
         description="most expensive GraphQL query accepted",
     )
+    # The limits below are checked before a document is validated, in time linear in its
+    # size (see ads/api/document_limits.py): validation itself is not linear.
+    graphql_max_body_bytes: int = Field(
+        default=131_072,
+        ge=1024,
+        validation_alias="ADS_GRAPHQL_MAX_BODY_BYTES",
+        description="largest `POST /graphql` body, query and variables (413 beyond)",
+    )
+    graphql_max_tokens: int = Field(
+        default=2_000,
+        ge=100,
+        validation_alias="ADS_GRAPHQL_MAX_TOKENS",
+        description="most tokens (and most comments) in a GraphQL document; parsing stops there",
+    )
+    graphql_max_fields: int = Field(
+        default=1_000,
+        ge=10,
+        validation_alias="ADS_GRAPHQL_MAX_FIELDS",
+        description="most fields an operation selects, `__typename` included, counted through "
+        "its fragments",
+    )
+    graphql_max_aliases: int = Field(
+        default=50,
+        ge=0,
+        validation_alias="ADS_GRAPHQL_MAX_ALIASES",
+        description="most aliased fields in an operation, `__typename` included",
+    )
+    graphql_max_repeats: int = Field(
+        default=20,
+        ge=2,
+        validation_alias="ADS_GRAPHQL_MAX_REPEATS",
+        description="most fields landing on one response path (the same field selected again, "
+        "directly or through fragments)",
+    )
     # The dashboard runs on trusted documents alone, so production can close the graph
     # to everything else an advertiser's token might send.
     graphql_trusted_documents_only: bool = Field(

@@ -31,10 +31,25 @@ def _start(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
-def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+def _stop(process: subprocess.Popen[str], *, seen: str = "") -> tuple[int, str]:
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=30)
-    return process.returncode, err
+    return process.returncode, seen + err
+
+
+def _wait_for(process: subprocess.Popen[str], text: str, *, timeout: float = 60) -> str:
+    """Read stderr until `text` appears (the process says it is up); return what was read."""
+    assert process.stderr is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"{text!r} not seen; stderr so far: {''.join(seen)[-2000:]}")
 
 
 def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
@@ -62,16 +77,18 @@ def test_serve_answers_readyz_then_shuts_down_cleanly(tmp_path: Path) -> None:
 
 def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -> None:
     env = {
-        "ADS_BROKER_URL": redis_server_url(),
+        "ADS_BROKER_URL": redis_server_url(db=1),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
     worker = _start("worker", cwd=tmp_path, env=env)
     scheduler = _start("scheduler", cwd=tmp_path, env=env)
-    time.sleep(3)
+    _wait_for(worker, "worker started")
+    started = _wait_for(scheduler, "scheduler started")
+    time.sleep(1)
     assert worker.poll() is None
     assert scheduler.poll() is None
     assert _stop(worker)[0] == 0
-    code, err = _stop(scheduler)
+    code, err = _stop(scheduler, seen=started)
     assert code == 0
     assert "scheduler stopped" in err
 

@@ -1,7 +1,9 @@
 """Billing actors: scheduled aggregation and day close (with the invoices' refresh).
 
 Both idempotent: aggregation recomputes whole hours from a watermark, day close appends
-only differences. Each takes the scheduler's slot (JSON-safe) and opens its own session.
+only differences. Each runs as of the scheduler's slot (JSON-safe epoch seconds), not the
+clock it happens to start at, so a late or repeated message does what its slot asked;
+`ads billing aggregate|close-days|refresh-invoices --as-of` run the same use cases.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import dramatiq
 
 from ads.billing.cycle import run_aggregation, run_day_close
 from ads.config import Settings
-from ads.time import utcnow
+from ads.time import from_epoch
 from workers.scheduler import PeriodicJob
 from workers.sessions import WorkerSessions
 
@@ -30,12 +32,12 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
     def aggregate_hours(slot: float) -> None:
         with sessions() as session:
-            run = run_aggregation(session, now=utcnow(), settings=settings)
+            run = run_aggregation(session, now=from_epoch(slot), settings=settings)
         log.info("billing aggregation", extra={"slot": slot, "hours": len(run.hours)})
 
     def close_days(slot: float) -> None:
         with sessions() as session:
-            results = run_day_close(session, now=utcnow(), settings=settings)
+            results = run_day_close(session, now=from_epoch(slot), settings=settings)
         closed = sum(len(r.closed) for r in results)
         log.info("billing day close", extra={"slot": slot, "days": closed})
 

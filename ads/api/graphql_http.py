@@ -89,9 +89,10 @@ def _params(raw: dict[str, Any]) -> Params:
         variables = None
     elif not isinstance(variables, dict):
         raise BadRequest(400, "`variables` must be a JSON object or null", "BAD_REQUEST")
-    operation_name = raw.get("operationName") or None
+    operation_name = raw.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest(400, "`operationName` must be a string or null", "BAD_REQUEST")
+    operation_name = operation_name or None  # "" names no operation, as null does
     extensions = raw.get("extensions")
     if extensions not in ("", None) and not isinstance(extensions, dict):
         raise BadRequest(400, "`extensions` must be a JSON object or null", "BAD_REQUEST")

@@ -2,8 +2,9 @@
 
 Each `.graphql` file under `ads/api/documents/` holds one named operation (and the
 fragments it uses), named like the file. The registry parses and validates every file
-once, at start, against the schema and the limits of the app (a document that fails
-stops the server: it is a bug in the repo, not a request error), and keys it by the
+once, at start, against the schema (a document that fails stops the server: it is a
+bug in the repo, not a request error; the size limits, which guard against documents
+from outside, do not apply to these), and keys it by the
 GraphQL-over-HTTP persisted-document identifier `sha256:<hex of the file's UTF-8
 text>`. A request then names a document instead of sending its text, so it costs no
 parsing and no validation; and a deployment can accept only these documents from
@@ -75,12 +76,8 @@ class TrustedDocuments:
 
     @classmethod
     def load(cls, cache: QueryCache, root: Path = DOCUMENTS_DIR) -> TrustedDocuments:
-        """Every `.graphql` file under `root`, checked by the cache's rules and pinned in it."""
-        documents = [_load(cache, path, root) for path in sorted(root.rglob("*.graphql"))]
-        registry = cls(documents)
-        for document in registry:
-            cache.pin(document.text, document.prepared)
-        return registry
+        """Every `.graphql` file under `root`, validated and pinned in the cache."""
+        return cls(_load(cache, path, root) for path in sorted(root.rglob("*.graphql")))
 
     def get(self, identifier: str) -> TrustedDocument | None:
         return self._by_id.get(identifier)
@@ -103,7 +100,7 @@ class TrustedDocuments:
 def _load(cache: QueryCache, path: Path, root: Path) -> TrustedDocument:
     source = path.relative_to(root).as_posix()
     text = path.read_text(encoding="utf-8")
-    prepared = cache.prepare(text)
+    prepared = cache.pin(text)
     if prepared.errors:
         raise DocumentError(f"{source}: {prepared.errors[0].message}")
     assert prepared.document is not None

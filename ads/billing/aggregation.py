@@ -63,6 +63,26 @@ def read_watermark(session: Session, name: str = WATERMARK) -> datetime:
     return row.value if row is not None else EPOCH
 
 
+def complete_through(session: Session, *, now: datetime, settle_seconds: int) -> datetime:
+    """The instant before which every event received, as of `now`, is aggregated.
+
+    The watermark says how far aggregation got; when no event received since then has
+    settled (none at all, e.g. before the first run or on a quiet system) there is nothing
+    left to aggregate, so the answer is `now - settle` itself. A billing day can therefore
+    be due from the first second the system runs, delivery or not.
+    """
+    settled = now - timedelta(seconds=settle_seconds)
+    mark = read_watermark(session)
+    if mark >= settled:
+        return settled
+    waiting = session.scalar(
+        select(func.min(DeliveryEvent.received_at)).where(DeliveryEvent.received_at >= mark)
+    )
+    if waiting is None or waiting >= settled:
+        return settled
+    return mark
+
+
 def aggregate(session: Session, *, now: datetime, settle_seconds: int) -> AggregationRun:
     """Recompute every hour that got events since the last run; advance the watermark."""
     ensure_watermark(session, WATERMARK)

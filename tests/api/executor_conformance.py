@@ -50,6 +50,7 @@ async def _execute_twice(
             query_validator=graphql_app._already_validated,
             debug=self.debug,
             error_formatter=self.error_formatter,
+            hide_suggestions=self.cache.hide_suggestions,
         )
     finally:
         await reference.close()
