@@ -217,6 +217,15 @@ class Settings(BaseSettings):
         validation_alias="ADS_BILLING_RECLOSE_WINDOW_DAYS",
         description="how far back late events re-close billed days",
     )
+    # Raw events are the evidence behind the aggregates; past this, sealed aggregates are.
+    event_retention_days: int = Field(
+        default=35,
+        ge=8,
+        validation_alias="ADS_EVENT_RETENTION_DAYS",
+        description="how long raw delivery events are kept: older UTC days are dropped "
+        "whole once their hours are sealed (reconciliation then checks the aggregates "
+        "against the seals); at least 8, beyond every retry ingestion still accepts",
+    )
     # Created on first use.
     export_dir: str = Field(
         default="var/exports",

@@ -143,20 +143,18 @@ class QueryCache:
         self._pinned: dict[str, Prepared] = {}
 
     def cached(self, query: str) -> Prepared | None:
+        """The prepared document of a text seen before (a trusted one, or one in the LRU)."""
         pinned = self._pinned.get(query)
         return pinned if pinned is not None else self._documents.get(_digest(query))
 
     def prepare(self, query: str) -> Prepared:
-        pinned = self._pinned.get(query)
-        if pinned is not None:
-            return pinned
-        key = _digest(query)
-        found = self._documents.get(key)
+        """The parsed and validated document of a query text (from a cache when seen)."""
+        found = self.cached(query)
         if found is not None:
             return found
         prepared = self._prepare(query)
         if len(query) <= self.limits.max_bytes:  # one too large is refused again cheaply
-            self._documents.put(key, prepared, len(query))
+            self._documents.put(_digest(query), prepared, len(query))
         return prepared
 
     def pin(self, query: str) -> Prepared:

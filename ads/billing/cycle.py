@@ -1,6 +1,6 @@
 """The billing cycle the workers run, and operators run by hand: aggregate, close due
-days, refresh the invoices — each as of a given instant (the scheduler's slot, or the
-operator's `--as-of`), each idempotent."""
+days, refresh the invoices, retire raw events once their hours are sealed — each as of a
+given instant (the scheduler's slot, or the operator's `--as-of`), each idempotent."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ads.billing.aggregation import AggregationRun, aggregate, complete_through
 from ads.billing.day_close import CloseResult, close_due_days
 from ads.billing.invoices import InvoiceRefresh, refresh_invoices
+from ads.billing.retention import RetentionRun, retain
 from ads.config import Settings
 
 #: Invoices of months whose ledger changed recently are refreshed; older months change
@@ -65,3 +66,7 @@ def run_day_close(session: Session, *, now: datetime, settings: Settings) -> lis
     results = close_days(session, now=now, settings=settings)
     refresh_month_invoices(session, now=now, settings=settings)
     return results
+
+
+def run_retention(session: Session, *, now: datetime, settings: Settings) -> RetentionRun:
+    return retain(session, now=now, retention_days=settings.event_retention_days)

@@ -121,7 +121,7 @@ def _resend_exports(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from ads.auth.principal import CLI_PRINCIPAL
-    from ads.billing.reconciliation import reconcile
+    from ads.billing.reconciliation import checked_against, reconcile
 
     report = _in_session(
         settings,
@@ -138,6 +138,8 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(report.differences)} differences, "
         f"{len(report.pending)} awaiting aggregation"
     )
+    for line in checked_against(report):
+        print(line)
     for diff in report.differences:
         row = diff.row
         print(

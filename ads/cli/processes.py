@@ -51,7 +51,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     threads = args.threads or settings.worker_threads
     worker = Worker(broker, worker_threads=threads)
     worker.start()
-    logging.getLogger("ads.worker").info("worker started", extra={"threads": threads})
+    logging.getLogger(__name__).info("worker started", extra={"threads": threads})
     stop.wait()
     worker.stop()
     broker.close()

@@ -37,7 +37,7 @@ def test_periodic_ticks_aggregate_then_close_and_a_duplicate_tick_changes_nothin
     recent = datetime.now(UTC) - timedelta(days=3)
     send(acct.ad_ids[0], recent, 1_000_000, received=recent + timedelta(minutes=1))
     jobs = {job.name: job for job in billing.periodic(actors, settings)}
-    assert set(jobs) == {billing.AGGREGATE, billing.CLOSE_DAYS}
+    assert set(jobs) == {billing.AGGREGATE, billing.CLOSE_DAYS, billing.RETAIN}
     slot = datetime.now(UTC).timestamp()
     for _ in range(2):  # the same slot delivered twice
         jobs[billing.AGGREGATE].send(slot)
