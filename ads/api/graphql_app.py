@@ -267,10 +267,14 @@ def make_query_cache(settings: Settings) -> QueryCache:
     )
 
 
-def make_graphql_app(settings: Settings, outages: OutageLog) -> tuple[GraphQL, TrustedDocuments]:
-    """The ASGI app mounted at /graphql, configured from settings (outages met by its
-    resolvers are counted in `outages`), and the registry of trusted documents it
-    serves (loaded, and so checked against the schema and limits, here)."""
+def make_graphql_app(
+    settings: Settings, outages: OutageLog | None = None
+) -> tuple[GraphQL, TrustedDocuments]:
+    """The ASGI app mounted at /graphql, configured from settings, and the registry of
+    trusted documents it serves (loaded, and so checked against the schema, here);
+    outages met by its resolvers are counted in `outages` (the app's own, shared with
+    its other endpoints; a log of its own when none is given)."""
+    outages = OutageLog() if outages is None else outages
     cache = make_query_cache(settings)
     schema = cache.schema
     documents = TrustedDocuments.load(cache)

@@ -139,7 +139,6 @@ class QueryCache:
         self._rules = tuple(rules)
         self._documents: _LRU[Prepared] = _LRU(entries=DOCUMENTS, weight=DOCUMENT_CHARACTERS)
         self._costs: _LRU[Cost] = _LRU(entries=COSTS, weight=COSTS)
-        #: Prepared for good, out of the LRU: the trusted documents.
         self._pinned: dict[str, Prepared] = {}
 
     def cached(self, query: str) -> Prepared | None:
@@ -157,24 +156,18 @@ class QueryCache:
             self._documents.put(_digest(query), prepared, len(query))
         return prepared
 
-    def pin(self, query: str) -> Prepared:
-        """Prepare one of our own documents and keep it for good, out of the LRU.
+    def pin(self, query: str, prepared: Prepared) -> None:
+        """Keep a prepared text for good, out of the LRU (the trusted documents)."""
+        self._pinned[query] = prepared
 
-        The trusted documents are validated against the schema like any other, but not
-        held to the size limits, which guard against documents from outside: a
-        deployment that lowers them must not lock its own dashboard out. Their cost is
-        still checked per request, for the variables sent.
-        """
+    def prepare_trusted(self, query: str) -> Prepared:
+        """A trusted document (the server's own, registered at start): validated against
+        the schema like any other, but not held to the limits on what clients send."""
         try:
             document = parse(query)
         except GraphQLError as error:
-            prepared = Prepared(None, (error,))
-        else:
-            errors = validate(self.schema, document, self._rules)
-            prepared = Prepared(document, tuple(errors))
-        if not prepared.errors:
-            self._pinned[query] = prepared
-        return prepared
+            return Prepared(None, (error,))
+        return self._validated(document)
 
     def _prepare(self, query: str) -> Prepared:
         try:
@@ -184,6 +177,9 @@ class QueryCache:
         refused = limit_errors(document, self.limits)
         if refused:
             return Prepared(None, tuple(refused))
+        return self._validated(document)
+
+    def _validated(self, document: DocumentNode) -> Prepared:
         errors = validate(
             self.schema, document, self._rules, hide_suggestions=self.hide_suggestions
         )

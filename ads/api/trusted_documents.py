@@ -76,8 +76,12 @@ class TrustedDocuments:
 
     @classmethod
     def load(cls, cache: QueryCache, root: Path = DOCUMENTS_DIR) -> TrustedDocuments:
-        """Every `.graphql` file under `root`, validated and pinned in the cache."""
-        return cls(_load(cache, path, root) for path in sorted(root.rglob("*.graphql")))
+        """Every `.graphql` file under `root`, checked by the cache's rules and pinned in it."""
+        documents = [_load(cache, path, root) for path in sorted(root.rglob("*.graphql"))]
+        registry = cls(documents)
+        for document in registry:
+            cache.pin(document.text, document.prepared)
+        return registry
 
     def get(self, identifier: str) -> TrustedDocument | None:
         return self._by_id.get(identifier)
@@ -100,7 +104,7 @@ class TrustedDocuments:
 def _load(cache: QueryCache, path: Path, root: Path) -> TrustedDocument:
     source = path.relative_to(root).as_posix()
     text = path.read_text(encoding="utf-8")
-    prepared = cache.pin(text)
+    prepared = cache.prepare_trusted(text)
     if prepared.errors:
         raise DocumentError(f"{source}: {prepared.errors[0].message}")
     assert prepared.document is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -26,8 +27,11 @@ from ads.billing.models import LedgerEntry
 from ads.billing.sql_dates import month_of
 from ads.campaigns.models import Campaign
 from ads.exports.rules import ExportSpec
-from ads.money import format_amount, format_minor, round_to_minor
+from ads.money import format_amount, round_to_minor
 from ads.node_ids import global_id
+
+#: An export repeats each advertiser and campaign on many rows: encode each id once.
+_node_id = lru_cache(maxsize=65_536)(global_id)
 
 #: Every column of an export, in file order, with what it holds.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -128,10 +132,10 @@ def shape(row: Sequence[Any]) -> tuple[Any, ...]:
         format_amount(charges, currency),
         format_amount(credits, currency),
         format_amount(adjustments, currency),
-        format_minor(invoiced, currency),
+        format_amount(invoiced, currency),  # rounded already: exactly the minor digits
         "ACCOUNT_ADJUSTMENTS" if account else "CAMPAIGN",
-        global_id("Advertiser", int(advertiser_id)),
+        _node_id("Advertiser", int(advertiser_id)),
         adv,
-        "" if account else global_id("Campaign", int(campaign_id)),
+        "" if account else _node_id("Campaign", int(campaign_id)),
         ACCOUNT_LINE if account else name,
     )

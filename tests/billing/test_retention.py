@@ -56,7 +56,11 @@ def _export_bytes(session: Session, settings: Settings, tmp: Path, name: str) ->
     job = export(session, date_from=DAYS[0], date_to=DAYS[-1], allow_open_period=False)
     engine = make_engine(settings)
     run_export(
-        session_factory(engine), job.id, export_dir=str(tmp / name), allowance_seconds=ALLOWANCE
+        session_factory(engine),
+        job.id,
+        export_dir=str(tmp / name),
+        allowance_seconds=ALLOWANCE,
+        settle_seconds=0,
     )
     engine.dispose()
     session.expire_all()
