@@ -72,7 +72,9 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         self.cache = cache
         self.outages = outages
         self.documents = documents
-        self.executor_class = executor_class(cache.schema)
+        self.executor_class = executor_class(
+            cache.schema, [d.prepared.document for d in documents if d.prepared.document]
+        )
         # Parsing and validating a new document is CPU work of up to tens of ms within
         # the limits: done on these threads, the event loop keeps answering meanwhile
         # (the GIL is handed over every few ms), and at most two documents are worked on
