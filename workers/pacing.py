@@ -45,6 +45,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
         log.info(
             "pacing shard done",
             extra={
+                "slot": slot,
                 "shard": shard,
                 "campaigns": result.campaigns,
                 "seconds": result.duration_seconds,
