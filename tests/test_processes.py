@@ -115,6 +115,15 @@ def test_worker_and_scheduler_run_on_redis_and_stop_on_sigterm(tmp_path: Path) -
         "ADS_BROKER_URL": redis_server_url(db=1),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
+    migrate = subprocess.run(  # a worker needs the schema at head
+        [sys.executable, "-m", "ads.cli", "migrate"],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stderr
     worker, worker_log = _start_logging("worker", cwd=tmp_path, env=env)
     scheduler, scheduler_log = _start_logging("scheduler", cwd=tmp_path, env=env)
     _wait_for(worker_log, "worker started", worker)

@@ -68,7 +68,6 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     stop = stop_requested()
     from ads.logs import configure_logging
 
-    configure_logging(settings.log_level)
     if settings.embedded_broker:
         print(
             "error: `ads worker` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -80,12 +79,19 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --processes and --threads must be at least 1", file=sys.stderr)
         return 2
     if args.processes > 1:
-        return _worker_processes(args, stop)
+        return _worker_processes(args, stop)  # each child checks schema and broker itself
     from dramatiq import Worker
 
+    from ads.schema_version import require_current_schema
     from workers.actors import declare_actors
     from workers.broker import build_broker
+    from workers.broker_checks import durability_warnings, ping_broker
 
+    # After the usage check, before the JSON logs: each failure is one line of its own.
+    require_current_schema(settings)
+    ping_broker(settings)
+    configure_logging(settings.log_level)
+    _warn_if_not_durable(durability_warnings(settings))
     broker = build_broker(settings)
     declare_actors(broker, settings)
     threads = args.threads or settings.worker_threads
@@ -129,9 +135,9 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
     from workers.broker import build_broker
+    from workers.broker_checks import durability_warnings, ping_broker
     from workers.scheduler import Scheduler
 
-    configure_logging(settings.log_level)
     if settings.embedded_broker:
         print(
             "error: `ads scheduler` needs ADS_BROKER_URL (redis://… or amqp://…); "
@@ -139,6 +145,9 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    ping_broker(settings)  # unreachable: one line (EX_TEMPFAIL), not a retry loop in the log
+    configure_logging(settings.log_level)
+    _warn_if_not_durable(durability_warnings(settings))
     broker = build_broker(settings)
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
@@ -148,6 +157,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     thread.join(timeout=5)
     broker.close()
     return 0
+
+
+def _warn_if_not_durable(warnings: list[str]) -> None:
+    for warning in warnings:
+        logging.getLogger("ads.broker").warning(warning)
 
 
 def register(commands: Commands) -> None:
@@ -169,7 +183,7 @@ def register(commands: Commands) -> None:
     worker.add_argument(
         "--processes", type=int, default=1, help="worker processes (one core each, at most)"
     )
-    worker.set_defaults(handler=_worker)
+    worker.set_defaults(handler=_worker, uses_database=False)  # checks it itself
 
     scheduler = commands.add_parser("scheduler", help="enqueue the periodic jobs")
-    scheduler.set_defaults(handler=_scheduler)
+    scheduler.set_defaults(handler=_scheduler, uses_database=False)  # only sends messages
