@@ -172,6 +172,33 @@ def _spend_today(session: Session, settings: Settings, send: Send, shop: Shop) -
     recompute_shard(session, slot=now.timestamp() // 60 * 60, shard=0, shards=1, settings=settings)
 
 
+def test_the_campaign_list_shows_spend_pacing_and_throttle_as_the_api_answers(
+    browser: Browser, shop: Shop, session: Session, settings: Settings, send: Send
+) -> None:
+    _spend_today(session, settings, send, shop)
+    advertiser = _gid("Advertiser", shop.acme)
+    answer = browser.server.graphql(
+        shop.tokens["ADVERTISER"],
+        {
+            "documentId": document("CampaignList").id,
+            "variables": {"advertiser": advertiser, "first": 25},
+        },
+    )["data"]["advertiser"]["campaigns"]["nodes"]
+    launch = next(c for c in answer if c["name"] == "Acme launch")
+    browser.sign_in(shop.tokens["ADVERTISER"])
+    browser.go(f"#/advertisers/{advertiser}")
+    row = browser.wait(f"#campaigns tr[data-id='{launch['id']}']")
+    cells = {
+        td.get_attribute("data-label"): td.text for td in row.find_elements(By.CSS_SELECTOR, "td")
+    }
+    throttle = launch["pacing"]["throttleRate"]
+    assert cells["Spent today"] == "14.00 USD"
+    assert cells["Pacing"] == launch["pacing"]["status"].replace("_", " ")
+    assert cells["Throttle"] == f"{throttle * 100:.{3 if 0 < throttle < 0.01 else 1}f}%"
+    assert cells["Budget"] == "100.00 USD daily"
+    assert cells["Ad groups"] == "1"
+
+
 def test_the_campaign_chart_draws_the_points_the_api_returned(
     browser: Browser, shop: Shop, session: Session, settings: Settings, send: Send
 ) -> None:
