@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from ads.api.app import create_app
+from ads.config import Settings
 from tests import factories
 from tests.api.conftest import World
 from tests.api.rest.resources.support import rest
@@ -158,3 +160,16 @@ def test_each_route_counts_its_requests_in_metrics(client: TestClient, world: Wo
     rest(client, "GET", "/v1/ads/424242", token)
     assert count("200") == before_ok + 2
     assert count("404") == before_missing + 1
+
+
+def test_the_graphql_cost_limit_holds_for_a_route_and_its_variables(
+    settings: Settings, world: World
+) -> None:
+    limited = settings.model_copy(update={"graphql_max_cost": 250})
+    with TestClient(create_app(limited)) as client:
+        token = world.tokens["ADMIN"]
+        path = f"/v1/advertisers/{world.acme.advertiser}/campaigns"
+        assert rest(client, "GET", path, token, params={"first": "10"}).status_code == 200
+        refused = rest(client, "GET", path, token, params={"first": "100"})
+        assert refused.status_code == 400, refused.text
+        assert "maximum cost of 250" in refused.json()["errors"][0]["message"]
