@@ -11,10 +11,8 @@ from starlette.testclient import TestClient
 
 from ads.api import graphql_app
 from ads.api.app import create_app
-from ads.api.document_limits import DocumentLimits
-from ads.api.query_cache import QueryCache
+from ads.api.graphql_app import make_query_cache
 from ads.api.rest.resources.declaration import collection, declared_routes, node_type_of
-from ads.api.schema import build_schema
 from ads.api.trusted_documents import DOCUMENTS_DIR, DocumentError, TrustedDocuments
 from ads.config import Settings
 from tests import factories
@@ -67,10 +65,8 @@ def _routes(tmp_path: Path, text: str) -> None:
     folder.mkdir(exist_ok=True)
     name = re.search(r"(query|mutation) (\w+)", text).group(2)  # type: ignore[union-attr]
     (folder / f"{name}.graphql").write_text(text)
-    schema = build_schema()
-    cache = QueryCache(
-        schema, limits=DocumentLimits.from_settings(Settings()), max_cost=1000, introspection=True
-    )
+    cache = make_query_cache(Settings())
+    schema = cache.schema
     declared_routes(TrustedDocuments.load(cache, tmp_path), schema)
 
 
@@ -131,10 +127,8 @@ def test_two_files_may_not_declare_one_route(tmp_path: Path) -> None:
             f'query {name}($id: ID!) @rest(method: "GET", path: "/v1/campaigns/{{id}}") '
             "{ campaign(id: $id) { id } }"
         )
-    schema = build_schema()
-    cache = QueryCache(
-        schema, limits=DocumentLimits.from_settings(Settings()), max_cost=1000, introspection=True
-    )
+    cache = make_query_cache(Settings())
+    schema = cache.schema
     with pytest.raises(DocumentError, match="declared twice"):
         declared_routes(TrustedDocuments.load(cache, tmp_path), schema)
 
