@@ -23,6 +23,7 @@ class ProcessMetrics:
     events_flagged: Counter
     shard_seconds: Histogram
     unavailable: Counter
+    rest_requests: Counter
 
 
 @cache
@@ -59,6 +60,12 @@ def process_metrics() -> ProcessMetrics:
             "ads_unavailable_responses",
             "Requests answered 503 because a dependency was unavailable, by dependency.",
             ["dependency"],
+            registry=registry,
+        ),
+        rest_requests=Counter(
+            "ads_rest_requests",
+            "Requests to the REST resource routes, by route, operation and status.",
+            ["method", "route", "operation", "status"],
             registry=registry,
         ),
     )

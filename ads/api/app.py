@@ -19,6 +19,7 @@ from ads.api.dashboard.routes import dashboard_routes
 from ads.api.explorer.page import explorer_routes
 from ads.api.graphql_app import make_graphql_app
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from ads.api.rest.resources.routes import resource_routes
 from ads.api.rest.routes import rest_routes
 from ads.api.unavailable import Probe, UnavailableMiddleware, watch_recovery
 from ads.config import Settings
@@ -71,6 +72,8 @@ def create_app(settings: Settings, *, embedded_workers: bool = False) -> Starlet
         *rest_routes(),
         Route("/graphql", graphql, middleware=[graphql_body]),
         *dashboard_routes(documents),
+        # After the download routes: `/v1/invoices/{id}.pdf` is not an invoice's id.
+        *resource_routes(graphql, documents),
     ]
     if settings.explorer_on:
         routes += explorer_routes(Path(settings.explorer_assets_dir))

@@ -123,7 +123,11 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             return explorer.response(request)
         return error_response(400, "a GET request needs a `query` parameter", "BAD_REQUEST")
 
-    async def _serve(self, request: Request, media: str, context: RequestContext) -> Response:
+    async def authorize(
+        self, request: Request, context: RequestContext, media: str = JSON
+    ) -> Response | None:
+        """The 401 or 403 to answer, or None once the caller may use the API (the
+        principal is then on the context). The REST resource routes call it too."""
         token = bearer_token(request)
         principal = None if token is None else await context.authenticate(token)
         if principal is None:
@@ -138,6 +142,13 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             policy.require_graphql(principal)
         except Forbidden as error:
             return error_response(403, error.message, error.code, media_type=media)
+        return None
+
+    async def _serve(self, request: Request, media: str, context: RequestContext) -> Response:
+        denied = await self.authorize(request, context, media)
+        if denied is not None:
+            return denied
+        principal = context.viewer
         params = await read_params(request)
         if params.document_id is not None:
             document = self.documents.get(params.document_id)
@@ -178,17 +189,36 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 media_type=media,
                 headers={"Allow": "POST"},
             )
-        cost = self.cache.cached_cost(query, params.variables)
-        if cost is None:
-            cost = await self._off_loop(self.cache.cost, query, params.variables)
+        cost = await self.cost(query, params.variables)
         if cost.errors:
             return self._request_errors(cost.errors, media, cost)
         return await self._execute(params, prepared.document, media, context, cost)
 
+    async def cost(self, query: str, variables: dict[str, Any] | None) -> Cost:
+        """The operation's cost for these variables (errors when over the limit)."""
+        cost = self.cache.cached_cost(query, variables)
+        if cost is None:
+            cost = await self._off_loop(self.cache.cost, query, variables)
+        return cost
+
     async def _execute(
         self, params: Params, document: Any, media: str, context: RequestContext, cost: Cost
     ) -> Response:
-        assert self.schema is not None
+        result, headers = await self.execute(params, document, context)
+        if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
+            result.pop("data", None)  # variables or operation refused: a request error
+        result.setdefault("extensions", {})["cost"] = cost.report()
+        status = 200 if media == JSON or "data" in result else 400
+        return FastJSONResponse(result, status_code=status, media_type=media, headers=headers)
+
+    async def execute(
+        self, params: Params, document: Any, context: RequestContext
+    ) -> tuple[dict[str, Any], dict[str, str] | None]:
+        """Run a validated operation: its result, and the headers it calls for.
+
+        An outage met by a query is raised (the app answers it 503); the REST resource
+        routes run their operations through here too.
+        """
         met: list[BaseException] = []
         token = met_outages.set(met)
         try:
@@ -210,11 +240,7 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
                 assert dependency is not None
                 self.outages.failed(dependency, error)
             headers = UNAVAILABLE_HEADERS
-        if result.get("data") is None and all("path" not in e for e in result.get("errors", ())):
-            result.pop("data", None)  # variables or operation refused: a request error
-        result.setdefault("extensions", {})["cost"] = cost.report()
-        status = 200 if media == JSON or "data" in result else 400
-        return FastJSONResponse(result, status_code=status, media_type=media, headers=headers)
+        return result, headers
 
     async def _run(self, params: Params, document: Any, context: RequestContext) -> Any:
         assert self.schema is not None

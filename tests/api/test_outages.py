@@ -88,6 +88,10 @@ def _requests(client: TestClient, tokens: dict[str, str]) -> dict[str, Response]
             "/graphql", params={"query": "{ viewer { role } }"}, headers=auth("ADMIN")
         ),
         "GET /v1/exports/1": client.get("/v1/exports/1", headers=auth("FINANCE")),
+        "GET /v1/campaigns/1": client.get("/v1/campaigns/1", headers=auth("ADMIN")),
+        "PATCH /v1/campaigns/1": client.patch(
+            "/v1/campaigns/1", json={"name": "X"}, headers=auth("ADMIN")
+        ),
     }
 
 
