@@ -104,6 +104,49 @@ class Settings(BaseSettings):
         validation_alias="ADS_GRAPHQL_MAX_COST",
         description="most expensive GraphQL query accepted",
     )
+    # The limits below are checked before a document is validated, in time linear in its
+    # size (see ads/api/document_limits.py): validation itself is not linear.
+    graphql_max_body_bytes: int = Field(
+        default=131_072,
+        ge=1024,
+        validation_alias="ADS_GRAPHQL_MAX_BODY_BYTES",
+        description="largest `POST /graphql` body, query and variables (413 beyond)",
+    )
+    graphql_max_tokens: int = Field(
+        default=2_000,
+        ge=100,
+        validation_alias="ADS_GRAPHQL_MAX_TOKENS",
+        description="most tokens (and most comments) in a GraphQL document; parsing stops there",
+    )
+    graphql_max_fields: int = Field(
+        default=1_000,
+        ge=10,
+        validation_alias="ADS_GRAPHQL_MAX_FIELDS",
+        description="most fields an operation selects, `__typename` included, counted through "
+        "its fragments",
+    )
+    graphql_max_aliases: int = Field(
+        default=50,
+        ge=0,
+        validation_alias="ADS_GRAPHQL_MAX_ALIASES",
+        description="most aliased fields in an operation, `__typename` included",
+    )
+    graphql_max_repeats: int = Field(
+        default=20,
+        ge=2,
+        validation_alias="ADS_GRAPHQL_MAX_REPEATS",
+        description="most fields landing on one response path (the same field selected again, "
+        "directly or through fragments)",
+    )
+    # The dashboard runs on trusted documents alone, so production can close the graph
+    # to everything else an advertiser's token might send.
+    graphql_trusted_documents_only: bool = Field(
+        default=False,
+        validation_alias="ADS_GRAPHQL_TRUSTED_DOCUMENTS_ONLY",
+        description="when on, ADVERTISER tokens may run only the trusted documents "
+        "(`documentId`; ADMIN and FINANCE keep ad-hoc queries)",
+        json_schema_extra={"default_text": "off"},
+    )
     pacing_tick_seconds: int = Field(
         default=60,
         ge=1,
@@ -174,11 +217,29 @@ class Settings(BaseSettings):
         validation_alias="ADS_BILLING_RECLOSE_WINDOW_DAYS",
         description="how far back late events re-close billed days",
     )
+    # Raw events are the evidence behind the aggregates; past this, sealed aggregates are.
+    event_retention_days: int = Field(
+        default=35,
+        ge=8,
+        validation_alias="ADS_EVENT_RETENTION_DAYS",
+        description="how long raw delivery events are kept: older UTC days are dropped "
+        "whole once their hours are sealed (reconciliation then checks the aggregates "
+        "against the seals); at least 8, beyond every retry ingestion still accepts",
+    )
     # Created on first use.
     export_dir: str = Field(
         default="var/exports",
         validation_alias="ADS_EXPORT_DIR",
         description="where billing export files and manifests are written",
+    )
+
+    # npm installs GraphiQL there at set-up; a wheel install points it at its own copy.
+    explorer_assets_dir: str = Field(
+        default_factory=lambda: str(Path(__file__).resolve().parents[1] / "node_modules"),
+        validation_alias="ADS_EXPLORER_ASSETS_DIR",
+        description="where the `/graphql` explorer's GraphiQL and React files are "
+        "(`npm ci` of package.json installs them)",
+        json_schema_extra={"default_text": "the checkout's `node_modules`"},
     )
 
     @field_validator("env", mode="before")
@@ -249,6 +310,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def explorer_on(self) -> bool:
+        """The `/graphql` explorer is for development, and needs introspection."""
+        return self.introspection and not self.is_production
 
     @property
     def embedded_broker(self) -> bool:

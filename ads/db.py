@@ -7,7 +7,17 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    false,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,11 +25,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute, Session, sessionmaker
 from sqlalchemy.types import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 
 from ads.config import Settings
+from ads.text import storable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -140,3 +151,13 @@ def upsert(
 def escape_like(text: str) -> str:
     """Escape LIKE wildcards in user text (use with `escape="\\"`)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(
+    column: ColumnElement[str] | QueryableAttribute[str], needle: str
+) -> ColumnElement[bool]:
+    """Case-insensitive substring filter on user text; text that no row can hold (see
+    ads.text) matches nothing, on both databases, instead of making the driver fail."""
+    if not storable(needle):
+        return false()
+    return column.ilike(f"%{escape_like(needle)}%", escape="\\")

@@ -1,4 +1,5 @@
-"""Demo data that looks real: advertisers in several currencies and timezones."""
+"""Demo data that looks real: advertisers in several currencies and timezones, and the
+last few days of their delivery (so billing has days to close and invoices to show)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 from ads.accounts.models import Advertiser
 from ads.accounts.service import create_advertiser
 from ads.auth.principal import CLI_PRINCIPAL
+from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.campaigns.rules import BillingEvent, BudgetType, CampaignStatus, Objective, PacingMode
 from ads.campaigns.service import create_ad, create_ad_group, create_campaign
+from ads.ingestion.service import record_events
 from ads.time import day_bounds, local_day, utcnow, zone
 
 
@@ -147,7 +150,9 @@ def seed_demo(session: Session) -> list[Advertiser]:
     for spec in DEMO:
         if spec.name in existing:
             continue
-        created.append(_seed_advertiser(session, spec))
+        advertiser = _seed_advertiser(session, spec)
+        _seed_delivery(session, advertiser)
+        created.append(advertiser)
     return created
 
 
@@ -208,3 +213,43 @@ def _seed_advertiser(session: Session, spec: DemoAdvertiser) -> Advertiser:
                     destination_url=f"https://www.example.com/{slug}?utm_source=ads",
                 )
     return advertiser
+
+
+#: Local days of delivery recorded before today, and the share of each day's budget spent.
+HISTORY_DAYS = 3
+HISTORY_SHARE_PERCENT = 30
+_EVENTS_PER_DAY = 12
+
+
+def _seed_delivery(session: Session, advertiser: Advertiser) -> None:
+    """Impressions of the first ad of each campaign on the last few local days, through
+    ingestion as the ad server would have sent them (each batch received minutes after)."""
+    tz = zone(advertiser.timezone)
+    today = local_day(utcnow(), tz)
+    rows = session.execute(
+        select(Campaign.id, Campaign.budget_micros, Campaign.start_at, Campaign.end_at, Ad.id)
+        .join(AdGroup, AdGroup.campaign_id == Campaign.id)
+        .join(Ad, Ad.ad_group_id == AdGroup.id)
+        .where(Campaign.advertiser_id == advertiser.id)
+        .order_by(Campaign.id, Ad.id)
+    ).all()
+    first_ads = {row[0]: row for row in reversed(rows)}
+    for back in range(HISTORY_DAYS, 0, -1):
+        start, end = day_bounds(today - timedelta(days=back), tz)
+        step = (end - start) / (_EVENTS_PER_DAY + 1)
+        events = []
+        for _campaign, budget, starts, ends, ad_id in first_ads.values():
+            flight_days = ((ends - starts).days or 1) if ends is not None else 1
+            cost = budget // flight_days * HISTORY_SHARE_PERCENT // 100 // _EVENTS_PER_DAY
+            events += [
+                {
+                    "id": f"demo-{ad_id}-{back}-{n}",
+                    "type": "IMPRESSION",
+                    "adId": ad_id,
+                    "costMicros": cost,
+                    "occurredAt": (start + step * (n + 1)).isoformat(),
+                }
+                for n in range(_EVENTS_PER_DAY)
+                if starts <= start + step * (n + 1)
+            ]
+        record_events(session, events, now=end + timedelta(minutes=2))

@@ -22,6 +22,7 @@ class ProcessMetrics:
     events_rejected: Counter
     events_flagged: Counter
     shard_seconds: Histogram
+    unavailable: Counter
 
 
 @cache
@@ -52,6 +53,12 @@ def process_metrics() -> ProcessMetrics:
             "ads_pacing_shard_duration_seconds",
             "Time to recompute one pacing shard, in the process that ran it.",
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+            registry=registry,
+        ),
+        unavailable=Counter(
+            "ads_unavailable_responses",
+            "Requests answered 503 because a dependency was unavailable, by dependency.",
+            ["dependency"],
             registry=registry,
         ),
     )

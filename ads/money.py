@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from ads.errors import Invalid
 
@@ -102,6 +102,9 @@ def decimal_to_micros(amount: str, *, field: str = "amount") -> int:
     return parse_micros(int(micros), field=field)
 
 
+_ZEROS = ("", "0", "00", "000", "0000")
+
+
 def format_amount(micros: int, currency: str) -> str:
     """Exact decimal with at least the currency's minor digits: "1500", "12.50", "1.000".
 
@@ -109,10 +112,11 @@ def format_amount(micros: int, currency: str) -> str:
     so the string is always exact and reads naturally in the currency.
     """
     digits = minor_units(currency)
-    sign = "-" if micros < 0 else ""
-    units, frac = divmod(abs(micros), MICROS_PER_UNIT)
-    text = f"{frac:06d}".rstrip("0").ljust(digits, "0")
-    return f"{sign}{units}.{text}" if text else f"{sign}{units}"
+    units, frac = divmod(-micros if micros < 0 else micros, MICROS_PER_UNIT)
+    # Whole amounts (most of an export's cells) skip the digit string.
+    text = _ZEROS[digits] if frac == 0 else f"{frac:06d}".rstrip("0").ljust(digits, "0")
+    whole = f"-{units}" if micros < 0 else str(units)
+    return f"{whole}.{text}" if text else whole
 
 
 def round_to_minor(micros: int, currency: str) -> int:
@@ -121,8 +125,12 @@ def round_to_minor(micros: int, currency: str) -> int:
     The result is still in micros (e.g. 1_234_567 USD → 1_230_000).
     """
     step = 10 ** (6 - minor_units(currency))
-    quantum = Decimal(step)
-    return int((Decimal(micros) / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+    # Integer arithmetic (an export rounds every row): a remainder of half a step or
+    # more rounds the magnitude up, so halves go away from zero on both signs.
+    units, remainder = divmod(abs(micros), step)
+    if 2 * remainder >= step:
+        units += 1
+    return units * step if micros >= 0 else -units * step
 
 
 def format_minor(micros: int, currency: str) -> str:

@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def from_epoch(seconds: float) -> datetime:
+    """The UTC instant of a scheduler slot (epoch seconds)."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 def validate_timezone(name: str) -> str:
     """Return an IANA timezone name if this machine's tz database knows it, else raise."""
     if not isinstance(name, str) or not name or name not in _known_zones():

@@ -36,7 +36,7 @@ from ads.accounts.service import advertisers_query
 from ads.api.app import create_app
 from ads.api.connections import counts_statement, page_args, pages_statement, split_pages
 from ads.api.context import RequestContext
-from ads.api.depth import depth_limit_rule
+from ads.api.document_limits import DocumentLimits, limits_rule
 from ads.api.ids import cursor, expect_id, global_id
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.schema import build_schema
@@ -181,7 +181,7 @@ def stock_prefetch() -> Starlette:
 
 def _stock(schema: GraphQLSchema, context_class: type[RequestContext]) -> Starlette:
     settings = Settings.from_env()
-    depth = depth_limit_rule(settings.graphql_max_depth)
+    depth = limits_rule(DocumentLimits.from_settings(settings))
 
     async def context_value(request: Request, _data: Any) -> RequestContext:
         context = context_class(request.app.state.sessions, settings)

@@ -28,11 +28,13 @@ def postgres_server_url() -> str:
     return url
 
 
-def redis_server_url() -> str:
+def redis_server_url(db: int = 0) -> str:
+    """The test Redis server, database `db`: tests whose workers could leave messages behind
+    (a worker stopped with messages in flight gets them re-queued later) use their own."""
     url = os.environ.get(REDIS_ENV)
     if not url:
         raise RuntimeError(f"{REDIS_ENV} is not set: run the suite with `scripts/test`")
-    return url
+    return make_url(url).set(database=str(db)).render_as_string(hide_password=False)
 
 
 @contextmanager

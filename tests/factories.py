@@ -67,6 +67,7 @@ def export(
     date_to: date = date(2026, 11, 30),
     allow_open_period: bool = True,
     allowance_seconds: int = 3600,
+    settle_seconds: int = 120,
 ) -> BillingExport:
     """A PENDING daily CSV export job, as the API leaves it before a worker runs it."""
     return create_export(
@@ -79,4 +80,5 @@ def export(
         advertiser_ids=advertiser_ids,
         allow_open_period=allow_open_period,
         allowance_seconds=allowance_seconds,
+        settle_seconds=settle_seconds,
     )

@@ -71,3 +71,38 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     missing = _ads("token", "revoke", "42", cwd=tmp_path)
     assert missing.returncode == 1
     assert "no token with id 42" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["token", "revoke", "99999999999999999999"],
+        ["token", "create", "--role", "ADVERTISER", "--advertiser", "99999999999999999999"],
+        [
+            "billing",
+            "reconcile",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--advertiser",
+            "99999999999999999999",
+        ],
+    ],
+    ids=" ".join,
+)
+def test_ids_beyond_64_bits_are_one_clear_line(command: list[str], tmp_path: Path) -> None:
+    _ads("migrate", cwd=tmp_path)
+    result = _ads(*command, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert "not an id" in line
+    assert "Traceback" not in result.stderr
+
+
+def test_text_the_database_cannot_store_is_one_clear_line(tmp_path: Path) -> None:
+    _ads("migrate", cwd=tmp_path)
+    invalid_utf8 = os.fsdecode(b"ops \xff team")  # what argv holds for bytes that are not UTF-8
+    result = _ads("token", "create", "--role", "ADMIN", "--name", invalid_utf8, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: text cannot contain an unpaired surrogate"

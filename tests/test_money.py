@@ -75,3 +75,13 @@ def test_amounts_read_naturally_in_their_currency_and_stay_exact() -> None:
 @given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from(["JPY", "USD", "KWD"]))
 def test_currency_amounts_round_trip_exactly(micros: int, currency: str) -> None:
     assert decimal_to_micros(format_amount(micros, currency)) == micros
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.sampled_from(["JPY", "USD", "KWD"]))
+def test_rounding_is_half_away_from_zero_as_decimal_rounds(micros: int, currency: str) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    step = 10 ** (6 - minor_units(currency))
+    expected = int((Decimal(micros) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+    assert round_to_minor(micros, currency) == expected
+    assert round_to_minor(-micros, currency) == -expected

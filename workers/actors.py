@@ -13,7 +13,12 @@ import dramatiq
 from ads.config import Settings
 from workers.scheduler import PeriodicJob
 
-ACTOR_MODULES: tuple[str, ...] = ("workers.pacing", "workers.billing", "workers.exports")
+ACTOR_MODULES: tuple[str, ...] = (
+    "workers.ingestion",
+    "workers.pacing",
+    "workers.billing",
+    "workers.exports",
+)
 
 
 def declare_actors(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.Actor]:

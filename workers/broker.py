@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import Retries, TimeLimit
 
 from ads.config import Settings
@@ -39,3 +40,29 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
             middleware.time_limit = DEFAULT_TIME_LIMIT_MS
     dramatiq.set_broker(broker)
     return broker
+
+
+def ping_broker(settings: Settings) -> None:
+    """Connect to the configured broker and let go; raises its connection error if down."""
+    if settings.embedded_broker:
+        return
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.broker_url, socket_connect_timeout=2, socket_timeout=2
+        )
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return
+    import pika
+
+    parameters = pika.URLParameters(settings.broker_url)
+    parameters.socket_timeout = parameters.blocked_connection_timeout = 2
+    parameters.connection_attempts = 1
+    try:
+        pika.BlockingConnection(parameters).close()
+    except pika.exceptions.AMQPError as error:
+        raise ConnectionClosed(error) from error

@@ -17,7 +17,8 @@ from dramatiq.message import Message
 from ads.config import Settings
 from ads.exports.jobs import RUN_TIME_LIMIT, stuck_exports
 from ads.exports.service import ExportQueue, run_export
-from ads.time import utcnow
+from ads.outages import Dependency, OutageLog, outage_of
+from ads.time import from_epoch
 from workers.scheduler import PeriodicJob
 from workers.sessions import WorkerSessions
 
@@ -37,6 +38,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
             export_id,
             export_dir=settings.export_dir,
             allowance_seconds=settings.billing_late_allowance_seconds,
+            settle_seconds=settings.billing_settle_seconds,
         )
         log.info("billing export", extra={"export_id": export_id, "status": status.value})
 
@@ -48,7 +50,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
     def resend_exports(slot: float) -> None:
         with sessions() as session:
-            ids = stuck_exports(session, now=utcnow())
+            ids = stuck_exports(session, now=from_epoch(slot))
         for export_id in ids:
             export_actor.send(export_id)
         if ids:
@@ -64,12 +66,13 @@ def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) ->
     return [PeriodicJob(RESEND_EXPORTS, RESEND_PERIOD_SECONDS, actors[RESEND_EXPORTS].send)]
 
 
-def export_sender(settings: Settings) -> ExportQueue:
+def export_sender(settings: Settings, *, outages: OutageLog) -> ExportQueue:
     """Send export jobs from the API process by actor name (no actor is declared there).
 
     Embedded mode uses the in-process broker the runtime installed; otherwise a broker
-    is built from Settings on first use. False when there is none (the job stays PENDING
-    until the scheduled re-send finds it).
+    is built from Settings on first use. False when there is none or it is down (the job
+    stays PENDING until the scheduled re-send finds it): the job is recorded already, so
+    the request succeeded, and the outage is `outages`' to log.
     """
     broker: dramatiq.Broker | None = None
 
@@ -86,9 +89,17 @@ def export_sender(settings: Settings) -> ExportQueue:
         if broker is None:
             log.warning("no broker to run export %s; it stays PENDING", export_id)
             return False
-        broker.enqueue(
-            Message(queue_name=QUEUE, actor_name=EXPORT, args=(export_id,), kwargs={}, options={})
+        message: Message[Any] = Message(
+            queue_name=QUEUE, actor_name=EXPORT, args=(export_id,), kwargs={}, options={}
         )
+        try:
+            broker.enqueue(message)
+        except Exception as error:
+            if outage_of(error) is not Dependency.BROKER:
+                raise
+            outages.failed(Dependency.BROKER, error)
+            return False
+        outages.recovered(Dependency.BROKER)
         return True
 
     return send

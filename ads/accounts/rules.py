@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from ads.errors import Invalid
 from ads.money import validate_currency
+from ads.text import check_storable
 from ads.time import validate_timezone
 
 NAME_MAX = 200
@@ -31,6 +32,7 @@ def validate_name(name: str, *, field: str = "name", limit: int = NAME_MAX) -> s
         raise Invalid("name must not be empty", field=field, code="BLANK")
     if len(text) > limit:
         raise Invalid(f"name is longer than {limit} characters", field=field, code="TOO_LONG")
+    check_storable(text, field=field)
     return text
 
 

@@ -20,7 +20,7 @@ from ads.audit.writes import add_created, apply_update, commit
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.auth.roles import Role
-from ads.db import escape_like
+from ads.db import contains
 from ads.errors import Forbidden, Invalid, NotFound
 from ads.money import validate_currency
 from ads.time import validate_timezone
@@ -119,5 +119,5 @@ def advertisers_query(
     if status is not None:
         query = query.where(Advertiser.status == status)
     if name_contains:
-        query = query.where(Advertiser.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+        query = query.where(contains(Advertiser.name, name_contains))
     return query

@@ -1,9 +1,13 @@
 """Relay cursor connections: page arguments, batched page and count queries, the page shape.
 
-Every connection is ordered by id (stable: new rows land at the end), so a cursor is an
-id and `after`/`before` are plain range conditions on the primary key index. Pages of
-many parents are fetched in ONE statement with ROW_NUMBER() partitioned by the parent
-key (SQLite ≥ 3.25 and PostgreSQL), which is what keeps nested connections N+1-free.
+Every connection is ordered by id by default (stable: new rows land at the end), so a
+cursor is an id and `after`/`before` are plain range conditions on the primary key
+index. A connection may offer other orders (`orderBy`): one non-null column, then the id
+to break ties; the cursor is still the row's id, and the range compares (column, id)
+with the cursor row's own, read in the same statement, so a cursor stays short and
+valid in any order. Pages of many parents are fetched in ONE statement with
+ROW_NUMBER() partitioned by the parent key (SQLite ≥ 3.25 and PostgreSQL), which is
+what keeps nested connections N+1-free.
 
 `hasPreviousPage` when paging forward (and `hasNextPage` when paging backward) is true
 whenever a cursor was given, as the Relay spec allows: a cursor comes from an item of
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from ads.api.ids import cursor, parse_cursor
@@ -35,6 +39,9 @@ class PageArgs:
     after: int | None = None
     last: int | None = None
     before: int | None = None
+    #: The model attribute to order by before the id (None: the id alone).
+    order: str | None = None
+    descending: bool = False
 
     @property
     def size(self) -> int | None:
@@ -56,11 +63,15 @@ def page_args(args: dict[str, Any]) -> PageArgs:
                 "PAGE_SIZE_LIMIT",
             )
     after, before = args.get("after"), args.get("before")
+    order = dict(args.get("order_by") or ())
+    column = order.get("field")
     return PageArgs(
         first=first,
         after=parse_cursor(after, argument="after") if after is not None else None,
         last=last,
         before=parse_cursor(before, argument="before") if before is not None else None,
+        order=None if column in (None, "id") else column,
+        descending=order.get("direction") == "DESC",
     )
 
 
@@ -85,7 +96,7 @@ class PageInfo:
 
 
 class Page:
-    """One page of one connection, in ascending id order."""
+    """One page of one connection, in the connection's order."""
 
     __slots__ = ("_edges", "nodes", "page_info")
 
@@ -107,9 +118,12 @@ class Page:
 
 
 def _page_of(rows: list[Any], args: PageArgs) -> Page:
+    """A page from rows nearest the cursor first: as the statement ordered them when it
+    orders by a column (the database's collation decides, not Python's), else by id."""
     size = args.size or 0
     backward = args.last is not None
-    rows.sort(key=_id, reverse=backward)
+    if args.order is None:
+        rows.sort(key=_id, reverse=backward != args.descending)
     more = len(rows) > size
     rows = rows[:size]
     if backward:
@@ -123,17 +137,31 @@ def _id(row: Any) -> int:
 
 
 def _ranged(query: Select[Any], model: Any, args: PageArgs) -> Select[Any]:
-    if args.after is not None:
-        query = query.where(model.id > args.after)
-    if args.before is not None:
-        query = query.where(model.id < args.before)
+    for pk, later in ((args.after, True), (args.before, False)):
+        if pk is None:
+            continue
+        key: Any
+        at: Any
+        if args.order is None:
+            key, at = model.id, pk
+        else:
+            row = aliased(model)  # not correlated with the outer query's rows
+            cursor_value = select(getattr(row, args.order)).where(row.id == pk).scalar_subquery()
+            key, at = tuple_(getattr(model, args.order), model.id), tuple_(cursor_value, pk)
+        query = query.where(key > at if later != args.descending else key < at)
     return query
+
+
+def _order(model: Any, args: PageArgs) -> list[Any]:
+    """ORDER BY of the rows nearest the cursor first (reversed when paging backward)."""
+    descending = (args.last is not None) != args.descending
+    columns = [model.id] if args.order is None else [getattr(model, args.order), model.id]
+    return [c.desc() if descending else c.asc() for c in columns]
 
 
 def page_statement(query: Select[Any], model: Any, args: PageArgs) -> Select[Any]:
     """One page of a root connection (no parent): LIMIT size + 1 to learn about more."""
-    order = model.id.desc() if args.last is not None else model.id.asc()
-    return _ranged(query, model, args).order_by(order).limit((args.size or 0) + 1)
+    return _ranged(query, model, args).order_by(*_order(model, args)).limit((args.size or 0) + 1)
 
 
 def pages_statement(
@@ -141,12 +169,13 @@ def pages_statement(
 ) -> Select[Any]:
     """One page per parent in one statement: the first size + 1 rows of each partition
     (`parent_ids`: a list or an expanding bound parameter)."""
-    order = model.id.desc() if args.last is not None else model.id.asc()
+    order = _order(model, args)
     rank = func.row_number().over(partition_by=parent, order_by=order).label("page_rank")
     ranked = _ranged(query.where(parent.in_(parent_ids)), model, args).add_columns(rank)
     subquery = ranked.subquery()
     row = aliased(model, subquery)
-    return select(row).where(subquery.c.page_rank <= (args.size or 0) + 1)
+    statement = select(row).where(subquery.c.page_rank <= (args.size or 0) + 1)
+    return statement if args.order is None else statement.order_by(subquery.c.page_rank)
 
 
 def split_pages(

@@ -24,6 +24,7 @@ from ads.auth.principal import Principal
 from ads.campaigns.models import Campaign
 from ads.config import Settings
 from ads.exports.service import ExportQueue
+from ads.time import utcnow
 from ads.tokens.service import authenticate
 
 T = TypeVar("T")
@@ -47,6 +48,8 @@ class RequestContext:
         self._lock = asyncio.Lock()
         self._closed = False
         self.principal: Principal | None = None
+        #: The request's clock: figures read "as of now" in one response agree.
+        self.now = utcnow()
         #: Objects already read in this request (all through scoped queries), by type and id.
         self.seen: dict[tuple[type, int], Any] = {}
 

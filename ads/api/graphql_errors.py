@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from ariadne import format_error as ariadne_format_error
 from graphql import GraphQLError
 
+from ads.api.unavailable import unavailable_error
 from ads.errors import DomainError
+from ads.outages import outage_of
 
 log = logging.getLogger("ads.graphql")
 
@@ -29,6 +32,9 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     """
     original = _original(error)
     formatted: dict[str, Any] = dict(error.formatted)
+    dependency = None if original is None else outage_of(original)
+    if dependency is not None:
+        return {**formatted, **unavailable_error(dependency)}
     if isinstance(original, DomainError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code}
@@ -42,8 +48,16 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     return formatted
 
 
+#: The outages the resolvers of the current request met (set by the HTTP handler).
+met_outages: ContextVar[list[BaseException] | None] = ContextVar("met_outages", default=None)
+
+
 class ErrorLog(logging.LoggerAdapter):
-    """Ariadne logs every error at ERROR; only unexpected exceptions deserve that."""
+    """Ariadne logs every error at ERROR; only unexpected exceptions deserve that.
+
+    An outage is not logged here but handed to the request (`met_outages`): the handler
+    answers it as one, and the app's OutageLog logs it once per outage.
+    """
 
     def __init__(self) -> None:
         super().__init__(log, {})
@@ -52,5 +66,10 @@ class ErrorLog(logging.LoggerAdapter):
         original = _original(msg) if isinstance(msg, GraphQLError) else msg
         if original is None or isinstance(original, (GraphQLError, DomainError)):
             self.logger.debug("graphql error: %s", msg)
+            return
+        if isinstance(original, BaseException) and outage_of(original) is not None:
+            met = met_outages.get()
+            if met is not None:
+                met.append(original)
             return
         self.logger.error("unexpected error in a resolver", exc_info=original)

@@ -3,7 +3,9 @@
 Follows the GraphQL-over-HTTP specification: POST takes `application/json`; GET takes
 `query`, `variables`, `operationName` and `extensions` from the URL; malformed
 requests are 4xx with a JSON body; `application/graphql-response+json` is used when
-the client's Accept header prefers it.
+the client's Accept header prefers it. Instead of `query`, a request may name a trusted
+document: `documentId` (the specification's persisted documents appendix) or Apollo's
+`extensions.persistedQuery.sha256Hash`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from ads.api.trusted_documents import PREFIX, is_document_id
+from ads.api.trusted_documents import document_id as document_id_of
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -32,9 +37,15 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    query: str
+    """What a request asks to run: `query` (text) or `document_id` (`sha256:<hex>`) as
+    sent; the handler fills in `query` once it has found the document."""
+
+    query: str | None
     variables: dict[str, Any] | None
     operation_name: str | None
+    document_id: str | None = None
+    #: True when the id came as Apollo's `persistedQuery` extension (its error differs).
+    apollo: bool = False
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -71,20 +82,64 @@ def _json(text: str, what: str) -> Any:
 
 def _params(raw: dict[str, Any]) -> Params:
     query = raw.get("query")
-    if not isinstance(query, str) or not query.strip():
+    if query is not None and (not isinstance(query, str) or not query.strip()):
         raise BadRequest(400, "`query` must be a non-empty string", "BAD_REQUEST")
     variables = raw.get("variables")
     if variables in ("", None):
         variables = None
     elif not isinstance(variables, dict):
         raise BadRequest(400, "`variables` must be a JSON object or null", "BAD_REQUEST")
-    operation_name = raw.get("operationName") or None
+    operation_name = raw.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest(400, "`operationName` must be a string or null", "BAD_REQUEST")
+    operation_name = operation_name or None  # "" names no operation, as null does
     extensions = raw.get("extensions")
     if extensions not in ("", None) and not isinstance(extensions, dict):
         raise BadRequest(400, "`extensions` must be a JSON object or null", "BAD_REQUEST")
+    document_id, apollo = _document_id(raw.get("documentId"), extensions or {}, query)
+    if document_id is not None:
+        return Params(None, variables, operation_name, document_id, apollo)
+    if query is None:
+        raise BadRequest(
+            400, "send the operation as `query` (a non-empty string) or `documentId`", "BAD_REQUEST"
+        )
     return Params(query, variables, operation_name)
+
+
+def _document_id(
+    document_id: Any, extensions: dict[str, Any], query: str | None
+) -> tuple[str | None, bool]:
+    """The trusted document a request names, if it names one (and not with its text).
+
+    Apollo clients send the text along with its hash to register it; this server
+    registers nothing from clients, so such a request runs as the text it carries, once
+    the hash is checked against it.
+    """
+    persisted = extensions.get("persistedQuery")
+    if document_id is not None and persisted is not None:
+        raise BadRequest(400, "send `documentId` or `persistedQuery`, not both", "BAD_REQUEST")
+    if persisted is not None:
+        if not isinstance(persisted, dict) or persisted.get("version") != 1:
+            raise BadRequest(
+                400, "`extensions.persistedQuery` must be {version: 1, sha256Hash}", "BAD_REQUEST"
+            )
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str) or not is_document_id(PREFIX + digest):
+            raise BadRequest(400, "`sha256Hash` must be 64 lower-case hex digits", "BAD_REQUEST")
+        if query is None:
+            return PREFIX + digest, True
+        if document_id_of(query) != PREFIX + digest:
+            raise BadRequest(400, "`sha256Hash` is not the hash of `query`", "BAD_REQUEST")
+        return None, False
+    if document_id is None:
+        return None, False
+    if query is not None:
+        raise BadRequest(400, "send `query` or `documentId`, not both", "BAD_REQUEST")
+    if not isinstance(document_id, str) or not is_document_id(document_id):
+        raise BadRequest(
+            400, "`documentId` must be `sha256:` and 64 lower-case hex digits", "BAD_REQUEST"
+        )
+    return document_id, False
 
 
 def response_media_type(accept: str | None) -> str | None:

@@ -19,6 +19,7 @@ from ads.api.resolvers import (
     exports,
     node,
     pacing,
+    pacing_curve,
     scalars,
 )
 
@@ -49,5 +50,6 @@ def build_schema() -> GraphQLSchema:
         *exports.bindables,
         *experiments.bindables,
         *pacing.bindables,
+        *pacing_curve.bindables,
         convert_names_case=True,
     )

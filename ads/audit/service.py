@@ -16,6 +16,10 @@ from ads.auth.principal import Principal
 
 JsonValue = str | int | bool | None | dict[str, Any] | list[Any]
 
+#: Every kind of object the trail records (the model class names); the GraphQL
+#: `ChangeSubjectType` enum has a value for each, so any entry can be read back.
+SUBJECT_TYPES = frozenset({"Advertiser", "Campaign", "AdGroup", "Ad", "LedgerEntry"})
+
 
 def json_value(value: Any) -> JsonValue:
     """Audit values are JSON; money stays an exact integer, times are ISO 8601 UTC."""
@@ -43,7 +47,12 @@ def record(
     before: dict[str, JsonValue] | None,
     after: dict[str, JsonValue] | None,
 ) -> AuditEntry | None:
-    """Add an entry with only the fields that changed; nothing when nothing changed."""
+    """Add an entry with only the fields that changed; nothing when nothing changed.
+
+    An entry of a kind outside SUBJECT_TYPES is refused: the history could not show it.
+    """
+    if entity_type not in SUBJECT_TYPES:
+        raise ValueError(f"{entity_type} is not an audited kind (see SUBJECT_TYPES)")
     if before is not None and after is not None:
         changed = [k for k in after if before.get(k) != after[k]]
         if not changed:

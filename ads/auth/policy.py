@@ -111,6 +111,18 @@ def require_graphql(principal: Principal | None) -> Principal:
     return principal
 
 
+def require_ad_hoc_query(principal: Principal, *, trusted_only: bool) -> None:
+    """With trusted documents only, ADVERTISER tokens run just the registered operations:
+    the outside world gets the dashboard's queries, not the whole graph. ADMIN and
+    FINANCE, the platform's own people, keep ad-hoc queries."""
+    if trusted_only and principal.role is Role.ADVERTISER:
+        raise Forbidden(
+            "ADVERTISER tokens may only run trusted documents here: send a registered "
+            "`documentId` instead of `query`",
+            code="TRUSTED_DOCUMENT_REQUIRED",
+        )
+
+
 def require_service(principal: Principal | None) -> Principal:
     """The ad server's endpoints (events in, pacing out) take SERVICE tokens only."""
     if principal is None:

@@ -16,6 +16,7 @@ from ads.billing.models import LedgerEntry
 from ads.campaigns.models import Campaign
 from ads.errors import Invalid, NotFound
 from ads.money import MAX_MICROS, round_to_minor
+from ads.text import check_storable
 
 REASON_MAX = 500
 
@@ -51,6 +52,7 @@ def create_adjustment(
     reason = (reason or "").strip()
     if not reason or len(reason) > REASON_MAX:
         raise Invalid(f"a reason of 1 to {REASON_MAX} characters is required", field="reason")
+    check_storable(reason, field="reason")
     if amount_micros == 0 or abs(amount_micros) > MAX_MICROS:
         raise Invalid("the amount must be non-zero and fit in 64 bits", field="amountMicros")
     if round_to_minor(amount_micros, advertiser.currency) != amount_micros:

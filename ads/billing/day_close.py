@@ -18,6 +18,7 @@ corrects it with an adjustment. Charges before the first day re-billed still cou
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -55,20 +56,33 @@ def last_due_day(timezone: str, watermark: datetime, allowance: timedelta) -> da
 
 
 def close_due_days(
-    session: Session, *, allowance_seconds: int, reclose_window_days: int = RECLOSE_WINDOW_DAYS
+    session: Session,
+    *,
+    allowance_seconds: int,
+    reclose_window_days: int = RECLOSE_WINDOW_DAYS,
+    through: datetime | None = None,
+    advertiser_ids: Collection[int] | None = None,
 ) -> list[CloseResult]:
-    """Close every due day of every advertiser with delivery; re-close recent ones."""
-    watermark = read_watermark(session)
-    ids = session.scalars(select(HourlyDelivery.advertiser_id).distinct()).all()
+    """Close every due day of every advertiser with delivery (or of `advertiser_ids`);
+    re-close recent ones.
+
+    `through` is the instant before which every received event is aggregated
+    (`ads.billing.aggregation.complete_through`); by default the aggregation watermark.
+    """
+    complete = read_watermark(session) if through is None else through
+    query = select(HourlyDelivery.advertiser_id).distinct()
+    if advertiser_ids is not None:
+        query = query.where(HourlyDelivery.advertiser_id.in_(sorted(advertiser_ids)))
+    ids = session.scalars(query).all()
     results = []
     for advertiser_id in sorted(ids):
         advertiser = session.get(Advertiser, advertiser_id)
         if advertiser is None:
             continue
         allowance = timedelta(seconds=allowance_seconds)
-        through = last_due_day(advertiser.timezone, watermark, allowance)
-        since = _scan_start(session, advertiser.id, through - timedelta(days=reclose_window_days))
-        results.append(close_advertiser(session, advertiser, through=through, since=since))
+        due = last_due_day(advertiser.timezone, complete, allowance)
+        since = _scan_start(session, advertiser.id, due - timedelta(days=reclose_window_days))
+        results.append(close_advertiser(session, advertiser, through=due, since=since))
     return results
 
 

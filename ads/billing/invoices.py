@@ -9,6 +9,8 @@ issues a new version that supersedes the previous one.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -100,22 +102,42 @@ def _same_lines(invoice: Invoice, amounts: InvoiceAmounts) -> bool:
     ]
 
 
+@dataclass(frozen=True)
+class InvoiceRefresh:
+    """What a refresh did: how many advertiser-months it compared, the versions it added."""
+
+    checked: int
+    added: tuple[Invoice, ...]
+
+
 def refresh_invoices(
-    session: Session, *, now: datetime, allowance_seconds: int, since: date | None = None
-) -> list[Invoice]:
-    """Refresh every advertiser-month that has ledger rows (from `since`) and commit."""
+    session: Session,
+    *,
+    now: datetime,
+    allowance_seconds: int,
+    since: date | None = None,
+    advertiser_ids: Collection[int] | None = None,
+    months: Collection[date] | None = None,
+) -> InvoiceRefresh:
+    """Refresh every advertiser-month that has ledger rows (from `since`, of these
+    advertisers, of these months) and commit."""
     query = select(LedgerEntry.advertiser_id, LedgerEntry.day).distinct()
     if since is not None:
         query = query.where(LedgerEntry.day >= since)
-    months = sorted({(aid, day.replace(day=1)) for aid, day in session.execute(query)})
-    changed = []
-    for advertiser_id, month in months:
+    if advertiser_ids is not None:
+        query = query.where(LedgerEntry.advertiser_id.in_(sorted(advertiser_ids)))
+    found = {(aid, day.replace(day=1)) for aid, day in session.execute(query)}
+    if months is not None:
+        found = {(aid, month) for aid, month in found if month in set(months)}
+    added = []
+    for advertiser_id, month in sorted(found):
         advertiser = session.get(Advertiser, advertiser_id)
         assert advertiser is not None
+        latest = latest_invoice(session, advertiser_id, month)
         invoice = refresh_invoice(
             session, advertiser, month, now=now, allowance_seconds=allowance_seconds
         )
-        if invoice is not None:
-            changed.append(invoice)
+        if invoice is not None and invoice is not latest:
+            added.append(invoice)
     session.commit()
-    return changed
+    return InvoiceRefresh(len(found), tuple(added))

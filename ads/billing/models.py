@@ -24,10 +24,10 @@ from ads.db import Base, BigId, UTCDateTime, enum_column
 from ads.ingestion.models import DeliveryEvent
 from ads.time import utcnow
 
-# Billing's reads of the events table: "which hours got events since the watermark" and
-# "every event of one hour". Declared here, by the area that needs them.
+# Billing's read of the events table: "the events received since the watermark".
+# Declared here, by the area that needs it (the key, which leads with `occurred_at`,
+# serves reads by time of occurrence).
 Index("ix_delivery_events_received_at", DeliveryEvent.received_at)
-Index("ix_delivery_events_occurred_at", DeliveryEvent.occurred_at)
 
 
 class HourlyDelivery(Base):
@@ -42,6 +42,8 @@ class HourlyDelivery(Base):
     __table_args__ = (
         Index("ix_billing_hourly_delivery_advertiser_id_day", "advertiser_id", "day"),
         Index("ix_billing_hourly_delivery_campaign_id_day", "campaign_id", "day"),
+        # Sealing walks the hours in order (`ads.billing.seals`).
+        Index("ix_billing_hourly_delivery_hour", "hour"),
     )
 
     ad_group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -53,6 +55,28 @@ class HourlyDelivery(Base):
     clicks: Mapped[int] = mapped_column(BigInteger)
     spend_micros: Mapped[int] = mapped_column(BigInteger)
     events: Mapped[int] = mapped_column(BigInteger)
+
+
+class HourSeal(Base):
+    """The sealed aggregates of one advertiser's local day in one final UTC hour.
+
+    Written once the hour is final (no event can join it any more) and its aggregates
+    were found equal to a fresh sum of its raw events; `checksum` is the SHA-256 of those
+    aggregate rows (`ads.billing.domain.seal_rules`). Raw events are dropped only once
+    their hours are sealed, and reconciliation of a period whose raw events are gone
+    checks the aggregates against these seals instead.
+    """
+
+    __tablename__ = "billing_hour_seals"
+
+    advertiser_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(BigInteger)
+    spend_micros: Mapped[int] = mapped_column(BigInteger)
+    checksum: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class BillingWatermark(Base):

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ads.errors import Invalid
+from ads.text import check_storable
 
 
 class CampaignStatus(StrEnum):
@@ -112,6 +113,7 @@ def validate_money(amount_micros: int | None, *, field: str, allow_zero: bool = 
 def validate_url(url: str, *, field: str) -> str:
     """An absolute http(s) URL of reasonable length."""
     text = url.strip() if isinstance(url, str) else ""
+    check_storable(text, field=field)
     if not text.startswith(("https://", "http://")) or len(text) < 11 or " " in text:
         raise Invalid("must be an absolute http(s) URL", field=field, code="INVALID_URL")
     if len(text) > URL_MAX:

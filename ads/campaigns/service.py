@@ -29,8 +29,9 @@ from ads.campaigns.rules import (
     validate_schedule,
     validate_url,
 )
-from ads.db import escape_like
+from ads.db import contains
 from ads.errors import Invalid, NotFound
+from ads.text import check_storable
 from ads.time import as_utc
 
 CAMPAIGN_FIELDS = (
@@ -68,6 +69,7 @@ def _validate_ad_group(state: Mapping[str, Any]) -> None:
         raise Invalid(
             "targeting must be a JSON object", field="targeting", code="INVALID_TARGETING"
         )
+    check_storable(state["targeting"], field="targeting")
 
 
 def _validate_ad(state: Mapping[str, Any]) -> None:
@@ -359,7 +361,7 @@ def campaigns_query(
     if budget_type is not None:
         query = query.where(Campaign.budget_type == budget_type)
     if name_contains:
-        query = query.where(Campaign.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+        query = query.where(contains(Campaign.name, name_contains))
     return query
 
 
@@ -379,7 +381,7 @@ def ad_groups_query(
     if status is not None:
         query = query.where(AdGroup.status == status)
     if name_contains:
-        query = query.where(AdGroup.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+        query = query.where(contains(AdGroup.name, name_contains))
     return query
 
 
@@ -399,5 +401,5 @@ def ads_query(
     if status is not None:
         query = query.where(Ad.status == status)
     if name_contains:
-        query = query.where(Ad.name.ilike(f"%{escape_like(name_contains)}%", escape="\\"))
+        query = query.where(contains(Ad.name, name_contains))
     return query

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ads.cli import database, finance, processes, simulate, tokens
+from ads.cli import billing, database, finance, invoices, processes, simulate, storage, tokens
 from ads.cli.arguments import Handler
 from ads.config import Settings, SettingsError
 from ads.errors import DomainError
 
-GROUPS = (database, tokens, processes, finance, simulate)
+GROUPS = (database, tokens, processes, finance, billing, invoices, storage, simulate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,4 +42,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-

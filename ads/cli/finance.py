@@ -1,12 +1,14 @@
-"""`ads export billing` and `ads billing …`: what finance and operators run by hand."""
+"""`ads export billing`: the finance export, run in this process."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
 
-from ads.cli.arguments import Commands, day
+from ads.cli.arguments import Commands, add_advertisers, day, month
 from ads.config import Settings
+from ads.errors import Invalid
 
 
 def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,6 +25,7 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
     from ads.exports.service import create_export, export_path, run_export
     from ads.progress import ProgressBar
 
+    date_from, date_to = _period(args)
     engine = make_engine(settings)
     sessions = session_factory(engine)
     try:
@@ -30,13 +33,14 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
             job = create_export(
                 session,
                 CLI_PRINCIPAL,
-                date_from=args.date_from,
-                date_to=args.date_to,
+                date_from=date_from,
+                date_to=date_to,
                 granularity=Granularity(args.granularity),
                 fmt=ExportFormat(args.format),
                 advertiser_ids=args.advertiser,
                 allow_open_period=args.allow_open_period,
                 allowance_seconds=settings.billing_late_allowance_seconds,
+                settle_seconds=settings.billing_settle_seconds,
             )
         bar = ProgressBar(0, label="exporting")
         status = run_export(
@@ -44,6 +48,7 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
             job.id,
             export_dir=settings.export_dir,
             allowance_seconds=settings.billing_late_allowance_seconds,
+            settle_seconds=settings.billing_settle_seconds,
             progress=bar.show,
         )
         bar.finish()
@@ -63,34 +68,16 @@ def _export_billing(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _billing_reconcile(args: argparse.Namespace, settings: Settings) -> int:
-    from ads.auth.principal import CLI_PRINCIPAL
-    from ads.billing.reconciliation import reconcile
-    from ads.db import make_engine, session_factory
+def _period(args: argparse.Namespace) -> tuple[date, date]:
+    from ads.billing.domain.calendar import next_month
 
-    engine = make_engine(settings)
-    with session_factory(engine)() as session:
-        report = reconcile(
-            session,
-            CLI_PRINCIPAL,
-            date_from=args.date_from,
-            date_to=args.date_to,
-            advertiser_ids=args.advertiser,
-        )
-    engine.dispose()
-    print(
-        f"{len(report.rows)} advertiser-day-campaign rows checked, "
-        f"{len(report.differences)} differences, "
-        f"{len(report.pending)} awaiting aggregation"
-    )
-    for diff in report.differences:
-        row = diff.row
-        print(
-            f"{diff.kind}: advertiser {row.advertiser_id} day {row.day} campaign "
-            f"{row.campaign_id}: events {row.raw_micros} aggregates {row.aggregated_micros} "
-            f"ledger {row.ledger_micros}"
-        )
-    return 0 if report.balanced else 1
+    if args.month is not None:
+        if args.date_from is not None or args.date_to is not None:
+            raise Invalid("give --month, or --from and --to, not both")
+        return args.month, next_month(args.month) - timedelta(days=1)
+    if args.date_from is None or args.date_to is None:
+        raise Invalid("say which period: --from and --to, or --month")
+    return args.date_from, args.date_to
 
 
 def register(commands: Commands) -> None:
@@ -99,27 +86,17 @@ def register(commands: Commands) -> None:
     billing_export = export_commands.add_parser(
         "billing", help="ledger sums per advertiser, campaign and day (or month)"
     )
-    billing_export.add_argument("--from", dest="date_from", type=day, required=True)
-    billing_export.add_argument("--to", dest="date_to", type=day, required=True)
+    period = billing_export.add_argument_group("period (--from and --to, or --month)")
+    period.add_argument("--from", dest="date_from", type=day, metavar="YYYY-MM-DD")
+    period.add_argument("--to", dest="date_to", type=day, metavar="YYYY-MM-DD")
+    period.add_argument("--month", type=month, metavar="YYYY-MM", help="one local month")
     billing_export.add_argument("--out", required=True, metavar="FILE")
     billing_export.add_argument("--granularity", choices=["DAY", "MONTH"], default="DAY")
     billing_export.add_argument("--format", choices=["CSV", "JSONL"], default="CSV")
-    billing_export.add_argument("--advertiser", type=int, action="append", metavar="ID")
+    add_advertisers(billing_export, "only this advertiser's rows")
     billing_export.add_argument(
         "--allow-open-period",
         action="store_true",
         help="export a period that is not closed yet (the manifest says period_closed: false)",
     )
     billing_export.set_defaults(handler=_export_billing)
-
-    billing = commands.add_parser("billing", help="billing operations")
-    billing_commands = billing.add_subparsers(
-        dest="billing_command", required=True, metavar="ACTION"
-    )
-    reconcile = billing_commands.add_parser(
-        "reconcile", help="check ledger = aggregates = raw events per advertiser and day"
-    )
-    reconcile.add_argument("--from", dest="date_from", type=day, required=True)
-    reconcile.add_argument("--to", dest="date_to", type=day, required=True)
-    reconcile.add_argument("--advertiser", type=int, action="append", metavar="ID")
-    reconcile.set_defaults(handler=_billing_reconcile)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import threading
 
-from ads.cli.arguments import Commands, wait_for_signal
+from ads.cli.arguments import Commands, stop_requested
 from ads.config import Settings
 
 
@@ -30,6 +31,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from dramatiq import Worker
 
     from ads.logs import configure_logging
@@ -46,15 +48,18 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     broker = build_broker(settings)
     declare_actors(broker, settings)
-    worker = Worker(broker, worker_threads=args.threads or settings.worker_threads)
+    threads = args.threads or settings.worker_threads
+    worker = Worker(broker, worker_threads=threads)
     worker.start()
-    wait_for_signal()
+    logging.getLogger(__name__).info("worker started", extra={"threads": threads})
+    stop.wait()
     worker.stop()
     broker.close()
     return 0
 
 
 def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
+    stop = stop_requested()
     from ads.logs import configure_logging
     from workers.actors import declare_actors, periodic_jobs
     from workers.broker import build_broker
@@ -72,7 +77,7 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     scheduler = Scheduler(periodic_jobs(declare_actors(broker, settings), settings))
     thread = threading.Thread(target=scheduler.run_forever, daemon=True)
     thread.start()
-    wait_for_signal()
+    stop.wait()
     scheduler.stop()
     thread.join(timeout=5)
     broker.close()

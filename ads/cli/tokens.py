@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ads.auth.roles import Role
-from ads.cli.arguments import Commands
+from ads.cli.arguments import Commands, node_id, record_id
 from ads.config import Settings
 
 
@@ -49,13 +49,13 @@ def register(commands: Commands) -> None:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument(
         "--advertiser",
-        type=int,
+        type=node_id("Advertiser"),
         action="append",
         metavar="ID",
-        help="advertiser id an ADVERTISER token is scoped to (repeatable)",
+        help="advertiser (numeric or global id) an ADVERTISER token is scoped to (repeatable)",
     )
     create.add_argument("--name", default="", help="a label saying who holds the token")
     create.set_defaults(handler=_token_create)
     revoke = token_commands.add_parser("revoke", help="revoke a token by id")
-    revoke.add_argument("id", type=int)
+    revoke.add_argument("id", type=record_id)
     revoke.set_defaults(handler=_token_revoke)

@@ -21,34 +21,57 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from ads.exports.rows import HEADER, export_query, shape
+from ads.exports.rows import COLUMNS, HEADER, export_query, shape
 from ads.exports.rules import ExportFormat, ExportSpec
 
 BATCH = 2_000
 Progress = Callable[[int], None]
 
 
+#: The amount columns the manifest totals per currency (exact integer micros).
+TOTALED = (
+    "charges_micros",
+    "overdelivery_not_charged_micros",
+    "adjustments_micros",
+    "invoiced_amount_micros",
+)
+_TOTALED_AT = tuple(HEADER.index(name) for name in TOTALED)
+_CURRENCY_AT = HEADER.index("currency")
+
+
 @dataclass
 class Manifest:
     row_count: int = 0
-    #: Per currency: sums of the three amount columns, as exact integer micros.
+    #: Per currency: sums of the amount columns, as exact integer micros.
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
     sha256: str = ""
     format: str = "CSV"
     #: False when the period was still open: a re-run may give other rows.
     period_closed: bool = True
+    #: The export of the same request whose file this one replaces (its rows changed
+    #: since, e.g. a late event re-closed a day), and the one that replaced this one.
+    supersedes: int | None = None
+    superseded_by: int | None = None
+    #: What each column holds, in file order.
+    columns: list[dict[str, str]] = field(
+        default_factory=lambda: [{"name": n, "description": d} for n, d in COLUMNS]
+    )
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.row_count += 1
-        total = self.totals.setdefault(
-            row[1], {"charges_micros": 0, "overdelivery_credits_micros": 0, "adjustments_micros": 0}
-        )
-        total["charges_micros"] += row[4]
-        total["overdelivery_credits_micros"] += row[5]
-        total["adjustments_micros"] += row[6]
+        total = self.totals.setdefault(row[_CURRENCY_AT], dict.fromkeys(TOTALED, 0))
+        for name, at in zip(TOTALED, _TOTALED_AT, strict=True):
+            total[name] += row[at]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=2) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        return cls(**json.loads(manifest_path(path).read_text()))
+
+    def write(self, path: Path) -> None:
+        manifest_path(path).write_text(self.to_json())
 
 
 class _Encoder:
@@ -122,7 +145,7 @@ def write_export(
                 progress(len(rows))
     os.replace(partial, path)
     manifest.sha256 = digest.hexdigest()
-    manifest_path(path).write_text(manifest.to_json())
+    manifest.write(path)
     return manifest
 
 

@@ -37,3 +37,7 @@ class BillingExport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The earlier export of the same request whose file this one replaces (its rows
+    #: changed since), and the later one that replaced this one; None: none.
+    supersedes_id: Mapped[int | None] = mapped_column(BigInteger)
+    superseded_by_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -23,9 +23,9 @@ from ads.accounts.models import Advertiser
 from ads.auth import policy
 from ads.auth.principal import Principal
 from ads.billing.domain.calendar import Granularity
-from ads.billing.period_state import period_closed
+from ads.billing.period_state import period_state
 from ads.errors import Invalid, NotFound
-from ads.exports.files import Manifest, count_rows, write_export
+from ads.exports.files import Manifest, count_rows, manifest_path, write_export
 from ads.exports.jobs import claim
 from ads.exports.models import BillingExport
 from ads.exports.queries import exports_query
@@ -51,6 +51,7 @@ def create_export(
     advertiser_ids: list[int] | None = None,
     allow_open_period: bool = False,
     allowance_seconds: int,
+    settle_seconds: int,
 ) -> BillingExport:
     """Record a PENDING job; the caller hands its id to an `ExportQueue` after the commit."""
     validate_period(date_from, date_to)
@@ -67,7 +68,13 @@ def create_export(
     elif scope is not None:
         advertiser_ids = sorted(scope)
     spec = ExportSpec(date_from, date_to, granularity, advertiser_ids)
-    check_period(session, spec, allow_open=allow_open_period, allowance_seconds=allowance_seconds)
+    check_period(
+        session,
+        spec,
+        allow_open=allow_open_period,
+        allowance_seconds=allowance_seconds,
+        settle_seconds=settle_seconds,
+    )
     job = BillingExport(
         status=ExportStatus.PENDING,
         format=fmt,
@@ -83,26 +90,33 @@ def create_export(
 
 
 def check_period(
-    session: Session, spec: ExportSpec, *, allow_open: bool, allowance_seconds: int
+    session: Session,
+    spec: ExportSpec,
+    *,
+    allow_open: bool,
+    allowance_seconds: int,
+    settle_seconds: int,
 ) -> bool:
-    """Whether the period is closed; PERIOD_OPEN when it is not and that was not asked for."""
-    closed = period_closed(
+    """Whether the period is closed; PERIOD_OPEN, naming why, when it is not and that
+    was not asked for."""
+    state = period_state(
         session,
         advertiser_ids=spec.advertiser_ids,
         date_from=spec.date_from,
         date_to=spec.date_to,
         allowance_seconds=allowance_seconds,
+        settle_seconds=settle_seconds,
+        now=utcnow(),
     )
-    if not closed and not allow_open:
+    if not state.closed and not allow_open:
         raise Invalid(
-            f"the period is not closed yet: days up to {spec.date_to.isoformat()} are not all "
-            "billed for good, so a re-run could give another file; ask for an open period "
-            "explicitly (allowOpenPeriod: true, or --allow-open-period) to export the rows "
-            "as they stand, marked period_closed: false in the manifest",
+            f"the period is not closed yet: {state.reason}. To export the rows as they "
+            "stand, marked period_closed: false in the manifest, ask for an open period "
+            "explicitly (allowOpenPeriod: true, or --allow-open-period)",
             field="to",
             code="PERIOD_OPEN",
         )
-    return closed
+    return state.closed
 
 
 def get_export(session: Session, principal: Principal, export_id: int) -> BillingExport:
@@ -126,6 +140,7 @@ def run_export(
     *,
     export_dir: str,
     allowance_seconds: int,
+    settle_seconds: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportStatus:
     """Do one job, if this delivery claims it: a job RUNNING elsewhere or finished is
@@ -144,7 +159,11 @@ def run_export(
         # Checked before the rows are read: a period that closes meanwhile is reported
         # open, never the other way round.
         closed = check_period(
-            session, spec_of(job), allow_open=True, allowance_seconds=allowance_seconds
+            session,
+            spec_of(job),
+            allow_open=True,
+            allowance_seconds=allowance_seconds,
+            settle_seconds=settle_seconds,
         )
         session.commit()  # ends the read transaction; objects stay loaded
         path = export_path(export_dir, job)
@@ -169,6 +188,7 @@ def run_export(
             log.exception("export failed", extra={"export_id": export_id})
             return job.status
         _finish(session, job, manifest=manifest, file_name=path.name)
+        _supersede(session, job, export_dir)
         return job.status
 
 
@@ -204,3 +224,33 @@ def _finish(
         job.file_name, job.row_count = file_name, manifest.row_count
         job.totals, job.sha256 = manifest.totals, manifest.sha256
     session.commit()
+
+
+def _supersede(session: Session, job: BillingExport, export_dir: str) -> None:
+    """Link `job` (just SUCCEEDED) to the latest earlier export of the same request when
+    its file differs, and say so in both manifests; an identical re-run replaces nothing."""
+    earlier = session.scalars(
+        select(BillingExport)
+        .where(
+            BillingExport.id < job.id,
+            BillingExport.status == ExportStatus.SUCCEEDED,
+            BillingExport.superseded_by_id.is_(None),
+            BillingExport.date_from == job.date_from,
+            BillingExport.date_to == job.date_to,
+            BillingExport.granularity == job.granularity,
+            BillingExport.format == job.format,
+        )
+        .order_by(BillingExport.id.desc())
+    )
+    same = next((e for e in earlier if e.advertiser_ids == job.advertiser_ids), None)
+    if same is None or same.sha256 == job.sha256:
+        return
+    same.superseded_by_id, job.supersedes_id = job.id, same.id
+    session.commit()
+    for export, supersedes, superseded_by in ((job, same.id, None), (same, None, job.id)):
+        path = export_path(export_dir, export)
+        if manifest_path(path).is_file():
+            manifest = Manifest.read(path)
+            manifest.supersedes = supersedes or manifest.supersedes
+            manifest.superseded_by = superseded_by or manifest.superseded_by
+            manifest.write(path)

@@ -19,12 +19,14 @@ from sqlalchemy import Table, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ads.ingestion import partitions
 from ads.ingestion.models import (
     AdGroupDaySpend,
     CampaignDaySpend,
     CampaignHourTraffic,
     DeliveryEvent,
 )
+from ads.ingestion.partition_rules import utc_day
 from ads.ingestion.rules import EventFlag, EventType
 
 EVENTS: Table = DeliveryEvent.__table__  # type: ignore[assignment]
@@ -61,35 +63,55 @@ class EventColumns:
 
 
 def insert_new(session: Session, rows: EventColumns, received_at: datetime) -> EventColumns:
-    """Insert the rows whose event_id is new; return those rows.
+    """Insert the rows whose (occurred_at, event_id) is new; return those rows.
 
     Must be the transaction's first write. On PostgreSQL a batch is first inserted
     whole with a plain INSERT: new batches, the usual case, skip the cost of ON CONFLICT
-    (speculative insertion, about a third of the statement) and of RETURNING. If an id
-    exists already (a retried batch, or an id committed meanwhile by a concurrent batch:
-    the unique index makes the INSERT wait for it, then fail), nothing was inserted; the
-    transaction is rolled back and the batch goes again through
-    `ON CONFLICT DO NOTHING RETURNING`, which says which ids were new.
+    (speculative insertion, about a third of the statement) and of RETURNING. If an
+    event exists already (a retried batch, or one committed meanwhile by a concurrent
+    batch: the unique key makes the INSERT wait for it, then fail), nothing was
+    inserted; the transaction is rolled back and the batch goes again through
+    `ON CONFLICT DO NOTHING RETURNING`, which says which ids were new. An event of a day
+    without a partition yet (the scheduled job creates them ahead; this covers its
+    outage) has the partition created, and the statement starts over.
     """
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        params = _pg_arrays(rows, received_at)
-        try:
-            conn.execute(_PG_INSERT_ALL, params)
-            return rows
-        except IntegrityError as exc:
-            if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) != _EVENT_ID_KEY:
-                raise
-            session.rollback()
-        inserted = set(session.connection().execute(_PG_INSERT_NEW, params).scalars())
-    else:
+    if conn.dialect.name != "postgresql":
         columns = [c for c in _EVENT_COLUMNS if c != "received_at"]
         params_list = [
             {"received_at": received_at, **dict(zip(columns, values, strict=True))}
             for values in zip(*(getattr(rows, c) for c in columns), strict=True)
         ]
         inserted = set(conn.execute(_sqlite_insert(), params_list).scalars())
+        return rows if len(inserted) == len(rows) else rows.only(inserted)
+    params = _pg_arrays(rows, received_at)
+    statement, prepared = _PG_INSERT_ALL, False
+    while True:
+        try:
+            result = session.connection().execute(statement, params)
+            break
+        except IntegrityError as exc:
+            session.rollback()
+            if _no_partition(exc) and not prepared:
+                partitions.ensure(session, {utc_day(t) for t in rows.occurred_at})
+                prepared = True
+            elif _sqlstate(exc) == _UNIQUE_VIOLATION and statement is _PG_INSERT_ALL:
+                statement = _PG_INSERT_NEW
+            else:
+                raise
+    if statement is _PG_INSERT_ALL:
+        return rows
+    inserted = set(result.scalars())
     return rows if len(inserted) == len(rows) else rows.only(inserted)
+
+
+def _sqlstate(exc: IntegrityError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _no_partition(exc: IntegrityError) -> bool:
+    message = getattr(getattr(exc.orig, "diag", None), "message_primary", None) or ""
+    return _sqlstate(exc) == _CHECK_VIOLATION and message.startswith("no partition")
 
 
 def count_spend(session: Session, rows: EventColumns) -> None:
@@ -139,7 +161,7 @@ def count_spend(session: Session, rows: EventColumns) -> None:
 
 # --- PostgreSQL --------------------------------------------------------------------
 
-_EVENT_COLUMNS = [c.name for c in EVENTS.columns if c.name != "id"]
+_EVENT_COLUMNS = [c.name for c in EVENTS.columns]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # Times travel as integer microseconds since the epoch (exact, and cheaper to format
@@ -158,8 +180,11 @@ _PG_INSERT = (
     "occurred_us, local_day, flag)"
 )
 _PG_INSERT_ALL = text(_PG_INSERT)
-_PG_INSERT_NEW = text(_PG_INSERT + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
-_EVENT_ID_KEY = "uq_delivery_events_event_id"
+_PG_INSERT_NEW = text(
+    _PG_INSERT + " ON CONFLICT (occurred_at, event_id) DO NOTHING RETURNING event_id"
+)
+_UNIQUE_VIOLATION = "23505"  # the events' key (the only unique constraint of the table)
+_CHECK_VIOLATION = "23514"  # also "no partition of relation … found for row"
 assert set(_EVENT_COLUMNS) == {
     "event_id", "type", "ad_id", "ad_group_id", "campaign_id", "advertiser_id",
     "cost_micros", "occurred_at", "local_day", "received_at", "flag",
@@ -264,7 +289,7 @@ def _sqlite_insert() -> Any:
 
         _SQLITE["events"] = (
             insert(EVENTS)
-            .on_conflict_do_nothing(index_elements=[EVENTS.c.event_id])
+            .on_conflict_do_nothing(index_elements=[EVENTS.c.occurred_at, EVENTS.c.event_id])
             .returning(EVENTS.c.event_id)
         )
     return _SQLITE["events"]

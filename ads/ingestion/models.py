@@ -12,34 +12,39 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ads.db import Base, BigId, UTCDateTime, enum_column
+from ads.db import Base, UTCDateTime, enum_column
 from ads.ingestion.rules import EventFlag, EventType
 
 
 class DeliveryEvent(Base):
     """One impression or click as the ad server reported it; append-only.
 
-    `event_id` is the client's id, unique across all callers (not per token: a retried
-    batch sent after a token rotation must still count once). The ad group, campaign,
-    advertiser and the advertiser's local day are copied from the ad at ingestion so
-    that billing and reconciliation never join or convert time zones again.
-    No foreign keys on purpose: this is the hottest table, ingestion resolves every ad
-    in the same transaction before inserting, and ads are never deleted (RESTRICT), so
-    a per-row FK trigger would cost throughput and protect nothing.
+    An event is its client id and the time it happened: (`occurred_at`, `event_id`) is
+    the key, across all callers (not per token: a retried batch sent after a token
+    rotation must still count once), so a retried event, sent again as it was, is a
+    duplicate. On PostgreSQL the table is partitioned by UTC day of `occurred_at`
+    (`ads.ingestion.partition_rules` says why, and why the key leads with the time).
+    The ad group, campaign, advertiser and the advertiser's local day are copied from
+    the ad at ingestion so that billing and reconciliation never join or convert time
+    zones again. No foreign keys on purpose: this is the hottest table, ingestion
+    resolves every ad in the same transaction before inserting, and ads are never
+    deleted (RESTRICT), so a per-row FK trigger would cost throughput and protect nothing.
     """
 
     __tablename__ = "delivery_events"
-    __table_args__ = (CheckConstraint("cost_micros >= 0", name="cost_non_negative"),)
+    __table_args__ = (
+        CheckConstraint("cost_micros >= 0", name="cost_non_negative"),
+        {"postgresql_partition_by": "RANGE (occurred_at)"},
+    )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     type: Mapped[EventType] = mapped_column(enum_column(EventType, "event_type"))
     ad_id: Mapped[int] = mapped_column(BigInteger)
     ad_group_id: Mapped[int] = mapped_column(BigInteger)
     campaign_id: Mapped[int] = mapped_column(BigInteger)
     advertiser_id: Mapped[int] = mapped_column(BigInteger)
     cost_micros: Mapped[int] = mapped_column(BigInteger)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     local_day: Mapped[date] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set when the event happened while its campaign could not serve (it still counts).

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ads.accounts.rules import AdvertiserStatus
 from ads.campaigns.rules import CampaignStatus, DeliveryStatus
+from ads.node_ids import MAX_ID, InvalidId, parse_id
 
 #: Client ids are at most this long (a UUID is 36 characters, a ULID 26).
 EVENT_ID_MAX = 64
@@ -25,7 +26,6 @@ COST_MAX_MICROS = 1_000_000 * 1_000_000
 CLOCK_SKEW = timedelta(minutes=5)
 #: Older events are refused: their days may be closed for billing.
 MAX_EVENT_AGE = timedelta(days=7)
-_ID_MAX = 2**63 - 1
 
 
 class EventType(StrEnum):
@@ -70,6 +70,23 @@ class Rejection(NamedTuple):
         }
 
 
+class Duplicate(NamedTuple):
+    """An event not recorded again: a repeat of `first_index` in this batch, or (None)
+    of an event recorded by an earlier batch."""
+
+    position: int
+    event_id: str
+    first_index: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.position,
+            "id": self.event_id,
+            "reason": "ALREADY_RECORDED" if self.first_index is None else "REPEATED_IN_BATCH",
+            "firstIndex": self.first_index,
+        }
+
+
 _TYPES = {t.value: t for t in EventType}
 
 
@@ -92,9 +109,10 @@ def parse_event(index: int, raw: Any, now: datetime) -> Event | Rejection:
     kind = _TYPES.get(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
         return Rejection(index, event_id, "INVALID_TYPE", "type", "type is IMPRESSION or CLICK")
-    ad_id = _integer(raw.get("adId"))
-    if ad_id is None or not 0 < ad_id <= _ID_MAX:
-        return Rejection(index, event_id, "INVALID_AD_ID", "adId", "adId is a positive integer")
+    ad_id = _ad_id(raw.get("adId"))
+    if ad_id is None:
+        message = "adId is an ad's numeric id (a positive integer) or its GraphQL global id"
+        return Rejection(index, event_id, "INVALID_AD_ID", "adId", message)
     cost = _integer(raw.get("costMicros"))
     if cost is None:
         message = "costMicros is an integer number of micros (a JSON integer or a string)"
@@ -123,7 +141,12 @@ class CheckedBatch:
 
     unique: dict[str, Event] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
-    duplicates: int = 0  # repeats of an id within the batch
+    #: Repeats of an id within the batch.
+    repeats: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.repeats)
 
 
 def check_batch(raw_events: Sequence[Any], now: datetime) -> CheckedBatch:
@@ -148,7 +171,7 @@ def check_batch(raw_events: Sequence[Any], now: datetime) -> CheckedBatch:
                 and type(kind_name) is str
                 and kind_name in _TYPES
                 and type(ad_id) is int
-                and 0 < ad_id <= _ID_MAX
+                and 0 < ad_id <= MAX_ID
                 and type(cost) is int
                 and 0 <= cost <= COST_MAX_MICROS
                 and type(at) is str
@@ -168,7 +191,7 @@ def check_batch(raw_events: Sequence[Any], now: datetime) -> CheckedBatch:
         if isinstance(event, Rejection):
             out.rejected.append(event)
         elif event.event_id in unique:
-            out.duplicates += 1
+            out.repeats.append(Duplicate(index, event.event_id, unique[event.event_id].position))
         else:
             unique[event.event_id] = event
     return out
@@ -190,6 +213,14 @@ def _integer(value: Any) -> int | None:
     ):
         return int(value)
     return None
+
+
+def _ad_id(value: Any) -> int | None:
+    """The ad's id from a JSON integer, a string of digits or the ad's global id."""
+    try:
+        return parse_id(value, "Ad")
+    except InvalidId:
+        return None
 
 
 def _moment(value: Any) -> datetime | None:

@@ -30,6 +30,7 @@ from ads.accounts.models import Advertiser
 from ads.campaigns.models import Ad, AdGroup, Campaign
 from ads.ingestion.bulk import EventColumns, count_spend, insert_new
 from ads.ingestion.rules import (
+    Duplicate,
     EventFlag,
     Rejection,
     check_batch,
@@ -42,12 +43,17 @@ from ads.time import utcnow, zone
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What happened to a batch: counts, and each rejected event with its reason."""
+    """What happened to a batch: counts, each duplicate and each rejected event."""
 
     accepted: int = 0
-    duplicates: int = 0
     flagged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    #: In batch order.
+    duplicated: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.duplicated)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +62,7 @@ class IngestReport:
             "rejected": len(self.rejected),
             "flagged": self.flagged,
             "errors": [r.to_json() for r in self.rejected],
+            "duplicateEvents": [d.to_json() for d in self.duplicated],
         }
 
 
@@ -74,7 +81,7 @@ def record_events(
 ) -> IngestReport:
     """Validate a batch, record the new valid events and count their spend; commit.
 
-    Duplicates (an id seen in this batch or in an earlier one) are counted, not
+    Duplicates (an id seen in this batch or in an earlier one) are listed, not
     recorded; the first occurrence in a batch wins. Invalid events are reported with
     their index and reason and do not stop the others.
     """
@@ -83,7 +90,7 @@ def record_events(
     rejected, unique = checked.rejected, checked.unique
     if not unique:
         session.rollback()
-        return IngestReport(duplicates=checked.duplicates, rejected=rejected)
+        return IngestReport(duplicated=checked.repeats, rejected=rejected)
 
     ads = _ad_contexts(session, {e.ad_id for e in unique.values()})
     rows = EventColumns()
@@ -120,16 +127,25 @@ def record_events(
     rejected.sort(key=lambda r: r.position)
     if not rows:
         session.rollback()
-        return IngestReport(duplicates=checked.duplicates, rejected=rejected)
+        return IngestReport(duplicated=checked.repeats, rejected=rejected)
 
     new_rows = insert_new(session, rows, moment)
     count_spend(session, new_rows)
     session.commit()
+    duplicated = checked.repeats
+    if len(new_rows) < len(rows):
+        inserted = set(new_rows.event_id)
+        duplicated = duplicated + [
+            Duplicate(unique[event_id].position, event_id)
+            for event_id in rows.event_id
+            if event_id not in inserted
+        ]
+        duplicated.sort(key=lambda d: d.position)
     return IngestReport(
         accepted=len(new_rows),
-        duplicates=checked.duplicates + len(rows) - len(new_rows),
         flagged=len(new_rows) - new_rows.flag.count(None),
         rejected=rejected,
+        duplicated=duplicated,
     )
 
 

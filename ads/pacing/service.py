@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, exists, func, select
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
 from ads.campaigns.budget_rules import BudgetRule, rule_for
 from ads.campaigns.models import Campaign
-from ads.campaigns.rules import BudgetType
+from ads.campaigns.rules import BudgetType, CampaignStatus
 from ads.config import Settings
 from ads.db import upsert
 from ads.ingestion.models import CampaignDaySpend
@@ -167,6 +167,41 @@ class PacingView:
     max_charge_micros: int | None = None
 
 
+@dataclass(frozen=True)
+class UndecidedPacing:
+    """The pacing of a campaign no tick has decided yet: NOT_YET_COMPUTED, throttle 0."""
+
+    campaign_id: int
+    rule: BudgetRule
+    reason: str
+    status: PacingStatus = PacingStatus.NOT_YET_COMPUTED
+    throttle: float = 0.0
+    day: date | None = None
+    day_budget_micros: int | None = None
+    spent_today_micros: int | None = None
+    target_spend_micros: int | None = None
+    remaining_micros: int | None = None
+    updated_at: datetime | None = None
+    max_charge_micros: int | None = None
+
+
+#: Why a campaign has no decision yet, by its status (the tick paces ACTIVE and PAUSED ones).
+UNDECIDED_REASONS = {
+    CampaignStatus.ACTIVE: "the campaign can deliver, but its first pacing decision comes "
+    "with the next pacing tick (every ADS_PACING_TICK_SECONDS): do not serve it until then",
+    CampaignStatus.PAUSED: "paused before any pacing tick: its first decision comes with "
+    "the next one",
+    CampaignStatus.DRAFT: "a DRAFT campaign is not paced: activate it to have it decided",
+    CampaignStatus.ARCHIVED: "an archived campaign is never paced",
+}
+
+
+def undecided_pacing(
+    campaign_id: int, status: CampaignStatus, budget_type: BudgetType
+) -> UndecidedPacing:
+    return UndecidedPacing(campaign_id, rule_for(budget_type), UNDECIDED_REASONS[status])
+
+
 def campaign_pacing(session: Session, campaign_ids: Collection[int]) -> dict[int, PacingView]:
     """Pacing of each campaign that has a decision yet (absent: never ticked); one query."""
     if not campaign_ids:
@@ -249,11 +284,16 @@ def published_decisions(
     version; so the ETag hashes those pairs, read first in a narrow query, and the full
     rows are read only when the caller's copy is stale.
     """
-    versions = session.execute(
+    decided = session.execute(
         select(CampaignPacing.campaign_id, CampaignPacing.version).order_by(
             CampaignPacing.campaign_id
         )
     ).all()
+    # Campaigns that can deliver but no tick has decided yet are published too (version 0,
+    # NOT_YET_COMPUTED, throttle 0): from the moment one is created or activated, the ad
+    # server sees it and why it must not serve it yet.
+    undecided = list(session.scalars(_UNDECIDED))
+    versions = sorted([*decided, *((cid, 0) for cid in undecided)])
     etag = _etag(versions)
     if if_none_match is not None and etag in _etags(if_none_match):
         return PublishedDecisions(etag, None)
@@ -270,7 +310,7 @@ def published_decisions(
             CampaignPacing.headroom_until,
         ).order_by(CampaignPacing.campaign_id)
     ).all()
-    campaigns = [
+    campaigns: list[dict[str, Any]] = [
         {
             "id": cid,
             "throttle": throttle,
@@ -284,9 +324,37 @@ def published_decisions(
         }
         for cid, version, throttle, status, computed_at, groups, max_charge, room, until in rows
     ]
-    # A tick may have committed between the two reads: tag the body actually sent.
-    etag = _etag([(row[0], row[1]) for row in rows])
+    known = {row[0] for row in rows}
+    waiting = [cid for cid in undecided if cid not in known]
+    campaigns += [
+        {
+            "id": cid,
+            "throttle": 0.0,
+            "status": PacingStatus.NOT_YET_COMPUTED.value,
+            "version": 0,
+            "computedAt": None,
+            "adGroups": {},
+            "maxChargeMicros": "0",
+            "headroomMicros": "0",
+            "headroomUntil": None,
+            "reason": UNDECIDED_REASONS[CampaignStatus.ACTIVE],
+        }
+        for cid in waiting
+    ]
+    campaigns.sort(key=lambda c: c["id"])
+    # A tick may have committed between the reads: tag the body actually sent.
+    etag = _etag(sorted([*((row[0], row[1]) for row in rows), *((cid, 0) for cid in waiting)]))
     return PublishedDecisions(etag, campaigns)
+
+
+_UNDECIDED = (
+    select(Campaign.id)
+    .where(
+        Campaign.status == CampaignStatus.ACTIVE,
+        ~exists().where(CampaignPacing.campaign_id == Campaign.id),
+    )
+    .order_by(Campaign.id)
+)
 
 
 def _etag(versions: Any) -> str:

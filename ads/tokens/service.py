@@ -12,6 +12,7 @@ from ads.accounts.models import Advertiser
 from ads.auth.principal import Principal
 from ads.auth.roles import Role
 from ads.errors import Invalid, NotFound
+from ads.text import check_storable
 from ads.time import utcnow
 from ads.tokens import rules
 from ads.tokens.models import ApiToken
@@ -43,6 +44,7 @@ def create_token(
         raise NotFound(
             f"no advertiser with id {', '.join(map(str, sorted(missing)))}", field="advertiser"
         )
+    check_storable(name, field="name")
     clear, parts = rules.generate()
     token = ApiToken(
         name=name,

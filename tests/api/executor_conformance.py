@@ -40,6 +40,7 @@ async def _execute_twice(
         context._sessions, context.settings, enqueue_export=context.enqueue_export
     )
     reference.principal = context.principal
+    reference.now = context.now  # the same request: the same clock
     try:
         _, result = await graphql(
             self.schema,
@@ -49,6 +50,7 @@ async def _execute_twice(
             query_validator=graphql_app._already_validated,
             debug=self.debug,
             error_formatter=self.error_formatter,
+            hide_suggestions=self.cache.hide_suggestions,
         )
     finally:
         await reference.close()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from ads.api.app import create_app
+from ads.api.ids import global_id
 from ads.auth.roles import Role
 from ads.config import Settings
 from ads.ingestion.models import CampaignDaySpend
@@ -39,7 +40,8 @@ def test_an_event_sent_twice_is_counted_once(
     again = client.post("/v1/events", json=batch, headers=auth(service_token))
     assert first.status_code == again.status_code == 200
     assert first.json() == {
-        "accepted": 2, "duplicates": 0, "rejected": 0, "flagged": 0, "errors": []
+        "accepted": 2, "duplicates": 0, "rejected": 0, "flagged": 0, "errors": [],
+        "duplicateEvents": [],
     }  # fmt: skip
     assert (again.json()["accepted"], again.json()["duplicates"]) == (0, 2)
     assert session.scalar(select(CampaignDaySpend.impressions)) == 2
@@ -60,6 +62,45 @@ def test_a_mixed_batch_accepts_the_good_and_explains_the_bad(
         (1, "float", "INVALID_COST", "costMicros"),
         (2, None, "NOT_AN_OBJECT", None),
     ]
+
+
+def test_each_duplicate_is_listed_with_its_index_and_id(
+    client: TestClient, tree: Tree, service_token: str
+) -> None:
+    client.post("/v1/events", json=[recent("old", tree.ad_id)], headers=auth(service_token))
+    batch = [
+        recent("new", tree.ad_id),
+        recent("old", tree.ad_id),
+        recent("bad", tree.ad_id, costMicros=-1),
+        recent("new", tree.ad_id),
+    ]
+    body = client.post("/v1/events", json=batch, headers=auth(service_token)).json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 2, 1)
+    assert body["duplicateEvents"] == [
+        {"index": 1, "id": "old", "reason": "ALREADY_RECORDED", "firstIndex": None},
+        {"index": 3, "id": "new", "reason": "REPEATED_IN_BATCH", "firstIndex": 0},
+    ]
+    assert [(e["index"], e["id"]) for e in body["errors"]] == [(2, "bad")]
+
+
+def test_an_ad_is_named_by_its_number_or_its_global_id(
+    client: TestClient, session: Session, tree: Tree, service_token: str
+) -> None:
+    batch = [
+        recent("by-number", tree.ad_id),
+        recent("by-digits", str(tree.ad_id)),
+        recent("by-global-id", global_id("Ad", tree.ad_id)),
+        recent("wrong-type", global_id("Campaign", tree.ad_id)),
+        recent("unknown", global_id("Ad", 999_999)),
+    ]
+    body = client.post("/v1/events", json=batch, headers=auth(service_token)).json()
+    assert body["accepted"] == 3
+    assert [(e["id"], e["reason"]) for e in body["errors"]] == [
+        ("wrong-type", "INVALID_AD_ID"),
+        ("unknown", "UNKNOWN_AD"),
+    ]
+    assert "global id" in body["errors"][0]["message"]
+    assert session.scalar(select(CampaignDaySpend.impressions)) == 3
 
 
 def test_ndjson_lines_are_events_and_a_broken_line_is_one_rejection(

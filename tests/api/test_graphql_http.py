@@ -71,6 +71,24 @@ def test_other_methods_are_405_and_options_lists_them(client: TestClient) -> Non
             400,
             "`operationName`",
         ),
+        (
+            b'{"query": "{ viewer { role } }", "operationName": 0}',
+            "application/json",
+            400,
+            "`operationName`",
+        ),
+        (
+            b'{"query": "{ viewer { role } }", "operationName": false}',
+            "application/json",
+            400,
+            "`operationName`",
+        ),
+        (
+            b'{"query": "{ viewer { role } }", "operationName": []}',
+            "application/json",
+            400,
+            "`operationName`",
+        ),
         (b"query=%7Bviewer%7D", "application/x-www-form-urlencoded", 415, "application/json"),
     ],
 )

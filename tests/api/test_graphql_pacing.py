@@ -115,15 +115,34 @@ def test_pacing_shows_the_bid_cap_near_the_end_of_the_budget(
     assert 1 <= int(pacing["maxCharge"]["amountMicros"]) <= 4_000_000
 
 
-def test_pacing_is_null_and_spend_zero_before_anything_happened(
+def test_pacing_is_not_yet_computed_and_spend_zero_before_anything_happened(
     client: TestClient, world: World
 ) -> None:
+    """From the moment a campaign exists its pacing says where it stands: never null."""
     body = gql(client, PACING, {"id": world.globex.campaign}, token=world.tokens["ADMIN"])
 
     assert body["data"]["campaign"] == {
-        "pacing": None,
+        "pacing": {
+            "status": "NOT_YET_COMPUTED",
+            "throttleRate": 0.0,
+            "day": None,
+            "updatedAt": None,
+            "budgetRule": describe(rule_for(BudgetType.DAILY)),
+            "dayBudget": None,
+            "spentToday": None,
+            "targetSoFar": None,
+            "remainingBudget": None,
+            "maxCharge": None,
+        },
         "advertiser": {"spendToday": {"amountMicros": "0", "currency": "EUR"}},
     }
+    reason = gql(
+        client,
+        "query($id: ID!) { campaign(id: $id) { pacing { reason } } }",
+        {"id": world.globex.campaign},
+        token=world.tokens["ADMIN"],
+    )["data"]["campaign"]["pacing"]["reason"]
+    assert "next pacing tick" in reason
 
 
 def test_other_tenants_pacing_is_out_of_reach(

@@ -202,3 +202,27 @@ def test_total_count_alone_needs_no_page_size(client: TestClient, world: World) 
     query = "query($id: ID!) { adGroup: node(id: $id) { ... on AdGroup { ads { totalCount } } } }"
     body = gql(client, query, {"id": world.acme.ad_group}, token=world.tokens["ADMIN"])
     assert body["data"]["adGroup"]["ads"]["totalCount"] == 1
+
+
+def test_every_node_type_exposes_its_numeric_database_id(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """Each implementation of `Node` in the schema has `databaseId`, equal to the row's id."""
+    from ads.api.schema import build_schema
+    from ads.node_ids import parse_global_id
+
+    schema = build_schema()
+    node_types = [t for t in schema.type_map.values() if getattr(t, "interfaces", None)]
+    implementations = {t.name for t in node_types if "Node" in {i.name for i in t.interfaces}}
+    assert implementations >= {"Advertiser", "Campaign", "AdGroup", "Ad", "Invoice"}
+    for name in implementations:
+        assert "databaseId" in schema.type_map[name].fields, name  # type: ignore[attr-defined]
+    ids = [world.acme.advertiser, world.acme.campaign, world.acme.ad_group, world.acme.ad]
+    data = gql(
+        client,
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id databaseId } }",
+        {"ids": ids},
+        token=world.tokens["ADMIN"],
+    )["data"]
+    assert [n["databaseId"] for n in data["nodes"]] == [str(parse_global_id(i)[1]) for i in ids]
+    assert data["nodes"][0]["databaseId"] == str(world.acme.advertiser_pk)

@@ -55,6 +55,35 @@ def test_every_decision_is_listed_and_304_while_unchanged(
     assert again.headers["etag"] == etag
 
 
+def test_a_campaign_that_can_deliver_is_listed_before_its_first_tick(
+    client: TestClient, session: Session, settings: Settings, tree: Tree, service_token: str
+) -> None:
+    build_tree(session, status=CampaignStatus.DRAFT)  # cannot deliver: not listed
+    before = client.get("/v1/pacing", headers=auth(service_token))
+    [waiting] = before.json()["campaigns"]
+    assert waiting == {
+        "id": tree.campaign_id,
+        "throttle": 0.0,
+        "status": "NOT_YET_COMPUTED",
+        "version": 0,
+        "computedAt": None,
+        "adGroups": {},
+        "maxChargeMicros": "0",
+        "headroomMicros": "0",
+        "headroomUntil": None,
+        "reason": waiting["reason"],
+    }
+    assert "next pacing tick" in waiting["reason"]
+    recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+    after = client.get(
+        "/v1/pacing", headers=auth(service_token, **{"If-None-Match": before.headers["etag"]})
+    )
+    assert after.status_code == 200  # the first decision changes the ETag
+    [decided] = after.json()["campaigns"]
+    assert (decided["id"], decided["version"]) == (tree.campaign_id, 1)
+    assert decided["status"] != "NOT_YET_COMPUTED"
+
+
 def test_a_changed_decision_changes_the_etag(
     client: TestClient, session: Session, settings: Settings, service_token: str
 ) -> None:

@@ -41,8 +41,8 @@ POLICY = PACKAGE / "auth" / "policy.py"
 
 def _modules() -> Iterator[tuple[str, Path]]:
     for path in sorted(PACKAGE.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
+        if "migrations" in path.parts or path.name == "__main__.py":
+            continue  # migrations are not reads; importing a __main__ runs the program
         relative = path.relative_to(PACKAGE.parent).with_suffix("")
         yield ".".join(relative.parts).removesuffix(".__init__"), path
 

@@ -15,8 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ads.auth.principal import CLI_PRINCIPAL
-from ads.billing.aggregation import aggregate, recompute_hour
-from ads.billing.domain.calendar import hour_floor
+from ads.billing.aggregation import add_window, aggregate, read_watermark
 from ads.billing.domain.day_fold import CampaignDelivery, DeliveryDay, bill_days
 from ads.billing.models import BillingWatermark
 from ads.billing.reconciliation import reconcile
@@ -76,7 +75,7 @@ def test_same_ledger_whatever_the_order_duplicates_or_crash(
             received=received + timedelta(seconds=n),
         )
         if n == crash_at:  # a run that dies before committing leaves nothing behind
-            recompute_hour(session, hour_floor(occurred))
+            add_window(session, read_watermark(session), received + timedelta(seconds=n + 1))
             session.rollback()
         elif n % 7 == 3:
             aggregate(session, now=received + timedelta(seconds=n), settle_seconds=0)

@@ -56,7 +56,7 @@ def test_a_stuck_pending_export_is_resent_once_and_others_are_left_alone(
     running = export_job(session, age=timedelta(minutes=5), status=ExportStatus.RUNNING)
     jobs = {job.name: job for job in export_actors.periodic(actors, settings)}
     for _ in range(2):  # the same slot delivered twice
-        jobs[export_actors.RESEND_EXPORTS].send(60.0)
+        jobs[export_actors.RESEND_EXPORTS].send(utcnow().timestamp())
         stub.join(export_actors.QUEUE)
     session.expire_all()
     assert stuck.status is ExportStatus.SUCCEEDED, stuck.error
@@ -80,7 +80,7 @@ def test_a_run_whose_worker_died_is_resent(
         for j in export_actors.periodic(actors, settings)
         if j.name == export_actors.RESEND_EXPORTS
     ]
-    resend.send(60.0)
+    resend.send(utcnow().timestamp())
     stub.join(export_actors.QUEUE)
     session.expire_all()
     assert orphan.status is ExportStatus.SUCCEEDED

@@ -139,18 +139,29 @@ def test_cli_export_is_byte_identical_and_reconcile_balances(
     assert manifest["period_closed"] is True
 
 
+def _aggregation_behind(send: Send, account: Account) -> None:
+    """An event received an hour ago that no aggregation has seen: the period stays open."""
+    now = datetime.now(UTC)
+    send(account.ad_ids[0], now - timedelta(days=2), 1, received=now - timedelta(hours=1))
+
+
 def test_cli_refuses_an_open_period_unless_asked(
     billed: tuple[Account, Account],
+    send: Send,
     settings: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    _aggregation_behind(send, billed[0])
     monkeypatch.setenv("ADS_DATABASE_URL", settings.database_url)
     out = tmp_path / "open.csv"
     args = ["export", "billing", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
     assert cli.main(args) == 1
-    assert "not closed yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not closed yet" in err
+    assert "not aggregated yet" in err
+    assert "ads billing aggregate" in err
     assert not out.exists()
     assert cli.main([*args, "--allow-open-period"]) == 0
     manifest = json.loads((tmp_path / "open.csv.manifest.json").read_text())
@@ -160,11 +171,13 @@ def test_cli_refuses_an_open_period_unless_asked(
 def test_an_open_period_is_refused_unless_asked_and_then_marked_open(
     session: Session,
     billed: tuple[Account, Account],
+    send: Send,
     app_settings: Settings,
     worker: StubBroker,
 ) -> None:
     finance = token(session, Role.FINANCE)
     usd, _ = billed
+    _aggregation_behind(send, usd)
     with TestClient(create_app(app_settings)) as client:
         period = {"from": "2026-11-01", "to": "2026-11-30"}
         refused = gql(client, finance, CREATE, input=period)["createBillingExport"]
@@ -172,7 +185,7 @@ def test_an_open_period_is_refused_unless_asked_and_then_marked_open(
         [error] = refused["userErrors"]
         assert (error["code"], error["field"]) == ("PERIOD_OPEN", ["input", "to"])
         assert "allowOpenPeriod" in error["message"]
-        # One advertiser's days are closed through the 18th in its timezone: still open.
+        # One advertiser's days are closed through the 18th, but events wait: still open.
         own = {
             **period,
             "to": "2026-11-19",

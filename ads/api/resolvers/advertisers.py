@@ -20,6 +20,11 @@ query = QueryType()
 mutation = MutationType()
 advertiser = ObjectType("Advertiser")
 status_enum = EnumType("AdvertiserStatus", AdvertiserStatus)
+#: The columns campaigns can be ordered by (creation order is the id's).
+order_field_enum = EnumType(
+    "CampaignOrderField",
+    {"CREATED_AT": "id", "NAME": "name", "BUDGET": "budget_micros", "UPDATED_AT": "updated_at"},
+)
 bind_ids("Advertiser", advertiser)
 
 
@@ -54,8 +59,11 @@ def resolve_campaigns(
     status: Any = None,
     name_contains: str | None = None,
     budget_type: Any = None,
+    order_by: dict[str, Any] | None = None,
     **args: Any,
 ) -> Connection:
+    if order_by:  # hashable: the arguments key the request's connections
+        args["order_by"] = tuple(sorted(order_by.items()))
     return info.context.loaders.connection(
         CAMPAIGNS,
         obj.id,
@@ -102,4 +110,4 @@ async def resolve_update(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
     return await mutate(info, input, "advertiser", use_case)
 
 
-bindables = [query, mutation, advertiser, status_enum]
+bindables = [query, mutation, advertiser, status_enum, order_field_enum]

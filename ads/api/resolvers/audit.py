@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ariadne import EnumType, ObjectType
@@ -12,12 +13,14 @@ from ads.api.ids import global_id
 from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import camel
 from ads.audit.models import AuditEntry
+from ads.audit.service import SUBJECT_TYPES
 
 change_event = ObjectType("ChangeEvent")
 action_enum = EnumType("ChangeAction", {"CREATE": "create", "UPDATE": "update"})
+#: `AdGroup` is `AD_GROUP`: one enum value per audited kind, by the model's class name.
 subject_enum = EnumType(
     "ChangeSubjectType",
-    {"ADVERTISER": "Advertiser", "CAMPAIGN": "Campaign", "AD_GROUP": "AdGroup", "AD": "Ad"},
+    {re.sub(r"(?<!^)(?=[A-Z])", "_", kind).upper(): kind for kind in sorted(SUBJECT_TYPES)},
 )
 bind_ids("ChangeEvent", change_event)
 

@@ -19,6 +19,7 @@ from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate, node_pk
 from ads.billing.adjustments import create_adjustment
 from ads.billing.domain.calendar import Granularity
+from ads.billing.domain.invoice_document import ACCOUNT_LINE, invoice_number
 from ads.billing.domain.invoice_rules import InvoiceStatus
 from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import Invoice, InvoiceLine, LedgerEntry
@@ -136,10 +137,19 @@ def resolve_line_campaign(obj: tuple[InvoiceLine, str], _info: GraphQLResolveInf
     return None if cid is None else global_id("Campaign", cid)
 
 
+@invoice.field("number")
+def resolve_invoice_number(obj: Invoice, _info: GraphQLResolveInfo) -> str:
+    return invoice_number(obj.advertiser_id, obj.month)
+
+
+invoice.set_field("pdfPath", lambda obj, _info: f"/v1/invoices/{obj.id}.pdf")
+invoice.set_field("csvPath", lambda obj, _info: f"/v1/invoices/{obj.id}.csv")
+
+
 @invoice_line.field("description")
 async def resolve_line_description(obj: tuple[InvoiceLine, str], info: GraphQLResolveInfo) -> str:
     if obj[0].campaign_id is None:
-        return "Account adjustments"
+        return ACCOUNT_LINE
     found = await info.context.loaders.campaign.load(obj[0].campaign_id)
     return found.name if found is not None else f"Campaign {obj[0].campaign_id}"
 

@@ -41,7 +41,11 @@ def resolve_export_totals(obj: BillingExport, _info: GraphQLResolveInfo) -> list
         {
             "currency": currency,
             "charges": Money(t["charges_micros"], currency),
-            "overdelivery_credits": Money(t["overdelivery_credits_micros"], currency),
+            # Exports written before the column's rename total it under its old name.
+            "overdelivery_credits": Money(
+                t.get("overdelivery_not_charged_micros", t.get("overdelivery_credits_micros", 0)),
+                currency,
+            ),
             "adjustments": Money(t["adjustments_micros"], currency),
         }
         for currency, t in sorted((obj.totals or {}).items())
@@ -55,6 +59,18 @@ billing_export.set_field("sha256", lambda obj, _info: obj.sha256)
 @billing_export.field("downloadPath")
 def resolve_download(obj: BillingExport, _info: GraphQLResolveInfo) -> str | None:
     return f"/v1/exports/{obj.id}" if obj.status is ExportStatus.SUCCEEDED else None
+
+
+@billing_export.field("supersedes")
+def resolve_supersedes(obj: BillingExport, info: GraphQLResolveInfo) -> Any:
+    pk = obj.supersedes_id
+    return None if pk is None else info.context.loaders.get(BillingExport, pk)
+
+
+@billing_export.field("supersededBy")
+def resolve_superseded_by(obj: BillingExport, info: GraphQLResolveInfo) -> Any:
+    pk = obj.superseded_by_id
+    return None if pk is None else info.context.loaders.get(BillingExport, pk)
 
 
 @query.field("billingExport")
@@ -85,6 +101,7 @@ async def resolve_create_export(_: Any, info: GraphQLResolveInfo, *, input: dict
             advertiser_ids=pks,
             allow_open_period=bool(input.get("allow_open_period")),
             allowance_seconds=settings.billing_late_allowance_seconds,
+            settle_seconds=settings.billing_settle_seconds,
         )
 
     payload = await mutate(info, input, "billing_export", use_case)

@@ -74,14 +74,18 @@ async def resolve_nodes(_: Any, info: GraphQLResolveInfo, *, ids: list[str]) -> 
 
 
 def bind_ids(type_name: str, obj: ObjectType) -> None:
-    """`id` of a node type: its opaque global ID."""
+    """`id` of a node type (its opaque global ID) and `databaseId` (its row's number)."""
 
     def resolve_id(entity: Any, _info: GraphQLResolveInfo | None) -> str:
         return global_id(type_name, entity.id)
 
-    fast_leaf(lambda entity: resolve_id(entity, None))(resolve_id)
+    def resolve_database_id(entity: Any, _info: GraphQLResolveInfo | None) -> int:
+        return int(entity.id)
 
+    fast_leaf(lambda entity: resolve_id(entity, None))(resolve_id)
+    fast_leaf(lambda entity: resolve_database_id(entity, None))(resolve_database_id)
     obj.set_field("id", resolve_id)
+    obj.set_field("databaseId", resolve_database_id)
 
 
 @query.field("viewer")

@@ -17,7 +17,7 @@ from ads.api.money import Money
 from ads.campaigns.budget_rules import describe
 from ads.campaigns.models import Campaign
 from ads.pacing.domain.controller import PacingStatus
-from ads.pacing.service import PacingView
+from ads.pacing.service import PacingView, UndecidedPacing, undecided_pacing
 
 campaign = ObjectType("Campaign")
 advertiser = ObjectType("Advertiser")
@@ -30,14 +30,16 @@ class _Pacing:
 
     __slots__ = ("advertiser_id", "view")
 
-    def __init__(self, view: PacingView, advertiser_id: int) -> None:
+    def __init__(self, view: PacingView | UndecidedPacing, advertiser_id: int) -> None:
         self.view, self.advertiser_id = view, advertiser_id
 
 
 @campaign.field("pacing")
-async def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing | None:
-    view = await info.context.loaders.pacing.load(obj.id)
-    return None if view is None else _Pacing(view, obj.advertiser_id)
+async def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing:
+    view: PacingView | UndecidedPacing | None = await info.context.loaders.pacing.load(obj.id)
+    if view is None:  # no tick has decided it yet: NOT_YET_COMPUTED, and why
+        view = undecided_pacing(obj.id, obj.status, obj.budget_type)
+    return _Pacing(view, obj.advertiser_id)
 
 
 @advertiser.field("spendToday")
@@ -74,6 +76,11 @@ for _field, _attribute in {
     "updatedAt": "updated_at",
 }.items():
     campaign_pacing.set_field(_field, _plain(_attribute))
+
+
+@campaign_pacing.field("reason")
+def resolve_reason(obj: _Pacing, _info: GraphQLResolveInfo) -> str | None:
+    return obj.view.reason if isinstance(obj.view, UndecidedPacing) else None
 
 
 @campaign_pacing.field("maxCharge")

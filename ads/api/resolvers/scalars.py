@@ -14,6 +14,7 @@ from ads.time import iso_utc, validate_timezone
 datetime_scalar = ScalarType("DateTime")
 date_scalar = ScalarType("Date")
 micros_scalar = ScalarType("Micros")
+big_int_scalar = ScalarType("BigInt")
 currency_scalar = ScalarType("CurrencyCode")
 timezone_scalar = ScalarType("TimeZone")
 json_object_scalar = ScalarType("JSONObject")
@@ -55,6 +56,11 @@ def serialize_micros(value: int) -> str:
     return str(int(value))
 
 
+@big_int_scalar.serializer
+def serialize_big_int(value: int) -> str:
+    return str(int(value))
+
+
 @micros_scalar.value_parser
 def parse_micros_value(value: Any) -> int:
     try:
@@ -89,6 +95,7 @@ bindables = [
     datetime_scalar,
     date_scalar,
     micros_scalar,
+    big_int_scalar,
     currency_scalar,
     timezone_scalar,
     json_object_scalar,

@@ -2,46 +2,32 @@
 
 FINANCE and ADMIN tokens download any export; an ADVERTISER token only exports of its
 own advertisers (others are 404, as if they did not exist); SERVICE tokens never.
-`{id}` is the export's number (as in `downloadPath`) or its GraphQL global ID.
+`{id}` is the export's number (as in `downloadPath`) or its GraphQL global ID. A
+superseded export (a later one of the same request has other rows) still downloads,
+with `X-Superseded-By: <its successor's number>`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from ads.api.bearer import bearer_token
-from ads.api.ids import InvalidId, expect_id
-from ads.api.rest.service_auth import domain_error_response, error_response
-from ads.auth.policy import require_graphql
-from ads.errors import DomainError, NotFound
+from ads.api.rest.service_auth import error_response, load_document
 from ads.exports.models import BillingExport
 from ads.exports.rules import ExportFormat, ExportStatus
 from ads.exports.service import export_path, get_export
-from ads.tokens.service import authenticate
+from ads.node_ids import InvalidId, parse_id
 
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.JSONL: "application/jsonl"}
 
 
 async def get_export_file(request: Request) -> Response:
-    export_id = _export_number(request.path_params["export_id"])
-    token = bearer_token(request)
-    try:
-        async with request.app.state.sessions() as session:
-
-            def load(s: Session) -> BillingExport:
-                principal = None if token is None else authenticate(s, token)
-                principal = require_graphql(principal)
-                if export_id is None:
-                    raise NotFound("export not found", field="id")
-                return get_export(s, principal, export_id)
-
-            job = await session.run_sync(load)
-    except NotFound as exc:
-        return error_response(404, exc.code, exc.message)
-    except DomainError as exc:
-        return domain_error_response(exc)
+    found = await load_document(
+        request, "export", _export_number(request.path_params["export_id"]), get_export
+    )
+    if isinstance(found, Response):
+        return found
+    job = found
     if job.status is not ExportStatus.SUCCEEDED:
         return _not_ready(job)
     path = export_path(request.app.state.settings.export_dir, job)
@@ -51,15 +37,17 @@ async def get_export_file(request: Request) -> Response:
         path,
         media_type=MEDIA_TYPES[job.format],
         filename=path.name,
-        headers={"X-Checksum-SHA256": job.sha256 or "", "X-Row-Count": str(job.row_count)},
+        headers={
+            "X-Checksum-SHA256": job.sha256 or "",
+            "X-Row-Count": str(job.row_count),
+            **({"X-Superseded-By": str(job.superseded_by_id)} if job.superseded_by_id else {}),
+        },
     )
 
 
 def _export_number(raw: str) -> int | None:
-    if raw.isdigit() and raw.isascii():
-        return int(raw)
     try:
-        return expect_id(raw, "BillingExport")
+        return parse_id(raw, "BillingExport")
     except InvalidId:
         return None
 

@@ -8,7 +8,9 @@ campaigns per pacing status (database), each shard's last run duration, lag and 
 the queue lag, i.e. the age of the oldest waiting message: from Redis (the broker's
 list and message hash), from the in-process broker in embedded mode (its size; lag 0,
 as its messages carry no enqueue time we can read without consuming), and none for
-RabbitMQ (use its own exporter).
+RabbitMQ (use its own exporter). While the database is down the scrape still answers,
+with this process's metrics and `ads_database_up 0` in place of the database's gauges;
+`ads_broker_up` says the same of Redis.
 
 Open unless `ADS_METRICS_TOKEN` is set; then a scrape must send it as a bearer token
 (compared in constant time), else 401 and no query runs.
@@ -16,6 +18,7 @@ Open unless `ADS_METRICS_TOKEN` is set; then a scrape must send it as a bearer t
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import time
@@ -35,6 +38,7 @@ from ads.api.bearer import bearer_token
 from ads.api.rest.service_auth import error_response
 from ads.config import Settings
 from ads.metrics import process_metrics
+from ads.outages import Dependency, outage_of
 from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import CampaignPacing, PacingShardRun
 from ads.time import utcnow
@@ -46,9 +50,8 @@ async def get_metrics(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     if settings.metrics_token is not None and not _authorized(request, settings.metrics_token):
         return error_response(401, "UNAUTHENTICATED", "GET /metrics needs its bearer token")
-    async with request.app.state.sessions() as session:
-        snapshot = await session.run_sync(_database_snapshot)
-    queues = _queue_depths(settings)
+    snapshot = await _database_families(request)
+    queues = await _queue_depths(request)
     scrape = CollectorRegistry(auto_describe=False)
     scrape.register(_Snapshot([*snapshot, *queues]))
     body = generate_latest(process_metrics().registry) + generate_latest(scrape)
@@ -68,6 +71,25 @@ class _Snapshot:
 
     def collect(self) -> Iterable[Metric]:
         return self.families
+
+
+async def _database_families(request: Request) -> list[Metric]:
+    """The database's gauges and `ads_database_up` 1; only `ads_database_up` 0 while the
+    database is down, so that the scrape still carries this process's own metrics."""
+    up = GaugeMetricFamily(
+        "ads_database_up", "Whether this scrape could read the database (1) or not (0)."
+    )
+    try:
+        async with request.app.state.sessions() as session:
+            families = await session.run_sync(_database_snapshot)
+    except Exception as error:
+        if outage_of(error) is not Dependency.DATABASE:
+            raise
+        request.app.state.outages.failed(Dependency.DATABASE, error)
+        up.add_metric([], 0)
+        return [up]
+    up.add_metric([], 1)
+    return [up, *families]
 
 
 def _database_snapshot(session: Session) -> list[Metric]:
@@ -105,7 +127,8 @@ def _database_snapshot(session: Session) -> list[Metric]:
     return [statuses, duration, lag, age]
 
 
-def _queue_depths(settings: Settings) -> list[Metric]:
+async def _queue_depths(request: Request) -> list[Metric]:
+    settings: Settings = request.app.state.settings
     depth = GaugeMetricFamily(
         "ads_queue_messages", "Messages waiting in each broker queue.", labels=["queue"]
     )
@@ -120,9 +143,22 @@ def _queue_depths(settings: Settings) -> list[Metric]:
             depth.add_metric([name], queue.qsize() if queue is not None else 0)
             lag.add_metric([name], 0.0)
     elif settings.broker_url.startswith(("redis://", "rediss://")):
-        for name, waiting, oldest in _redis_queues(settings.broker_url):
+        up = GaugeMetricFamily(
+            "ads_broker_up", "Whether this scrape could read the broker's queues (1) or not (0)."
+        )
+        try:
+            found = await asyncio.to_thread(_redis_queues, settings.broker_url)
+        except Exception as error:
+            if outage_of(error) is not Dependency.BROKER:
+                raise
+            request.app.state.outages.failed(Dependency.BROKER, error)
+            up.add_metric([], 0)
+            return [up]
+        up.add_metric([], 1)
+        for name, waiting, oldest in found:
             depth.add_metric([name], waiting)
             lag.add_metric([name], oldest)
+        return [up, depth, lag]
     return [depth, lag]
 
 
@@ -130,7 +166,7 @@ def _redis_queues(url: str) -> list[tuple[str, int, float]]:
     """Per queue: waiting messages and the oldest one's age (Dramatiq's Redis layout)."""
     import redis
 
-    client = redis.Redis.from_url(url, socket_timeout=2)
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     found = []
     try:
         for name in QUEUES:
@@ -144,8 +180,6 @@ def _redis_queues(url: str) -> list[tuple[str, int, float]]:
                     enqueued = json.loads(raw)["message_timestamp"] / 1000
                     oldest = max(0.0, time.time() - enqueued)
             found.append((name, waiting, oldest))
-    except redis.RedisError:
-        return []
     finally:
         client.close()
     return found

@@ -85,6 +85,8 @@ class PacingStatus(StrEnum):
     ENDED: past its schedule end; throttle 0.
     PAUSED: not active (paused or archived); throttle 0. Takes precedence over the
         schedule, as it is what the advertiser did.
+    NOT_YET_COMPUTED: never decided by a tick (published for a campaign that can
+        deliver before its first tick, never chosen by the controller); throttle 0.
     """
 
     NOT_STARTED = "NOT_STARTED"
@@ -93,6 +95,7 @@ class PacingStatus(StrEnum):
     EXHAUSTED = "EXHAUSTED"
     ENDED = "ENDED"
     PAUSED = "PAUSED"
+    NOT_YET_COMPUTED = "NOT_YET_COMPUTED"
 
 
 @dataclass(frozen=True, kw_only=True)

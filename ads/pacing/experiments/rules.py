@@ -31,6 +31,7 @@ from enum import StrEnum
 from ads.errors import Invalid
 from ads.pacing.domain.controller import DEFAULT_CONFIG, ControllerConfig
 from ads.pacing.domain.profile import HOURS_PER_DAY, TrafficProfile
+from ads.text import check_storable
 
 NAME_MAX = 200
 FLAT_PROFILE = TrafficProfile(tuple([1.0] * HOURS_PER_DAY))
@@ -106,6 +107,7 @@ def validate_experiment(
         raise Invalid("a name is required", field="name", code="BLANK")
     if len(text) > NAME_MAX:
         raise Invalid(f"at most {NAME_MAX} characters", field="name", code="TOO_LONG")
+    check_storable(text, field="name")
     if control is candidate:
         raise Invalid(
             "the candidate strategy must differ from the control", field="candidateStrategy"

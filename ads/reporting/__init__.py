@@ -1,0 +1,1 @@
+"""Read models for people that combine areas: what the dashboard draws (the pacing curve)."""
