@@ -11,7 +11,7 @@ import math
 from collections import deque
 from datetime import timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ads.campaigns.budget_rules import BudgetRule
@@ -29,41 +29,61 @@ from .factories import BUDGET, DAY_END, DAY_START, NEW_YORK, NOON, tick_input
 controller = PacingController()
 _MINUTE = timedelta(minutes=1)
 FLOOR = DEFAULT_CONFIG.min_rate
-scales = st.floats(min_value=-6.0, max_value=0.0).map(lambda e: 10.0**e)
+# Down to the floor: a base rate of at least 0.05 times 10^-4.6 is above 10⁻⁶.
+scales = st.floats(min_value=-4.6, max_value=0.0).map(lambda e: 10.0**e)
+_ON_CURVE_AT_NOON = target_spend(
+    BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, NOON)
+)
 
 
 @given(
     scale=scales,
-    history=st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=6, max_size=6),
-    value=st.floats(min_value=100.0, max_value=20_000.0),
-    spent=st.integers(min_value=0, max_value=BUDGET),
+    needed=st.floats(min_value=0.05, max_value=0.5),
+    history=st.lists(st.floats(min_value=0.7, max_value=1.4), min_size=6, max_size=6),
+    off_curve=st.floats(min_value=-0.05, max_value=0.05),
     since=st.integers(min_value=0, max_value=2_000_000),
     charge=st.sampled_from([0, 2_000, 500_000]),
 )
 def test_traffic_k_times_larger_gets_a_rate_k_times_smaller(
-    scale: float, history: list[float], value: float, spent: int, since: int, charge: int
+    scale: float,
+    needed: float,
+    history: list[float],
+    off_curve: float,
+    since: int,
+    charge: int,
 ) -> None:
+    # A campaign near its curve at noon whose traffic needs about `needed` of it, and
+    # the same campaign with 1/scale times the traffic (rates scale times smaller).
+    value = BUDGET / needed / 86_400  # spend per second at throttle 1
+    rates = [needed * h for h in history]
+
     def state(k: float) -> ControllerState:
         return ControllerState(
-            throttle=history[-1] * k,
+            throttle=rates[-1] * k,
             spend_sum_micros=value * 300.0,
             exposure_sum_seconds=300.0 * k,
             last_tick=NOON - timedelta(minutes=1),
-            recent_throttles=tuple(t * k for t in history),
+            recent_throttles=tuple(t * k for t in rates),
             slow_spend_sum_micros=value * 3_000.0,
             slow_exposure_sum_seconds=3_000.0 * k,
         )
 
+    spent = max(0, _ON_CURVE_AT_NOON + round(off_curve * BUDGET))
     inp = tick_input(
         spent_today_micros=spent, spend_since_last_tick_micros=since, max_charge_micros=charge
     )
     base = controller.tick(state(1.0), inp)
     scaled = controller.tick(state(scale), inp)
-    if FLOOR < base.throttle * scale and base.throttle < 1.0:
-        # Same spend bought with k times the traffic at a k times smaller rate.
-        assert math.isclose(scaled.throttle, base.throttle * scale, rel_tol=1e-6)
+    if base.throttle == 0.0:
+        assert scaled.throttle == 0.0
         assert scaled.status is base.status
-        assert scaled.max_charge_micros == base.max_charge_micros
+        return
+    # Where neither the floor nor the ceiling binds, the same spend is bought with k
+    # times the traffic at a k times smaller rate.
+    assume(base.throttle * scale > FLOOR and base.throttle < 1.0)
+    assert math.isclose(scaled.throttle, base.throttle * scale, rel_tol=1e-6)
+    assert scaled.status is base.status
+    assert scaled.max_charge_micros == base.max_charge_micros
 
 
 def _day(needed: float, *, charge: int = 0) -> tuple[float, list[float], list[int]]:
