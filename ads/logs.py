@@ -45,3 +45,5 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO whenever it is first imported.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

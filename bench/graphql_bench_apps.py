@@ -37,14 +37,16 @@ from ads.api.app import create_app
 from ads.api.connections import counts_statement, page_args, pages_statement, split_pages
 from ads.api.context import RequestContext
 from ads.api.document_limits import DocumentLimits, limits_rule
+from ads.api.graphql_http import FastJSONResponse
 from ads.api.ids import cursor, expect_id, global_id
 from ads.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from ads.api.schema import build_schema
 from ads.campaigns.models import AdGroup, Campaign
-from ads.campaigns.service import ad_groups_query, ads_query, campaigns_query
+from ads.campaigns.service import ad_groups_query, campaigns_query
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
 from ads.money import format_amount
+from ads.pacing.service import PacingView, advertiser_spend_today, campaign_pacing
 from bench.graphql_bench_stock import StockContext, build_stock_schema
 
 
@@ -76,8 +78,22 @@ def _money(micros: int, currency: str) -> dict[str, str]:
     }
 
 
+def _pacing(view: PacingView | None, currency: str) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    return {
+        "status": view.status.value,
+        "throttleRate": view.throttle,
+        "spentToday": {
+            "amount": format_amount(view.spent_today_micros, currency),
+            "amountMicros": str(view.spent_today_micros),
+        },
+        "targetSoFar": {"amount": format_amount(view.target_spend_micros, currency)},
+    }
+
+
 async def dashboard(request: Request) -> JSONResponse:
-    """The dashboard's data, by hand: same statements as the GraphQL loaders issue."""
+    """The CampaignList document's data, by hand: the statements the GraphQL loaders issue."""
     settings: Settings = request.app.state.settings
     context = RequestContext(
         request.app.state.sessions, settings, enqueue_export=lambda _export_id: False
@@ -96,6 +112,7 @@ async def dashboard(request: Request) -> JSONResponse:
                 advertisers_query(principal).where(Advertiser.id == advertiser_pk)
             )
         )[0]
+        spend = await context.run_sync(lambda s: advertiser_spend_today(s, [advertiser_pk]))
         scoped = campaigns_query(principal, advertiser_id=advertiser_pk)
         campaigns = list(await context.scalars(scoped.order_by(Campaign.id).limit(first + 1)))
         total = (await context.rows(select(func.count()).select_from(scoped.subquery())))[0][0]
@@ -111,53 +128,51 @@ async def dashboard(request: Request) -> JSONResponse:
         group_counts = dict(
             await context.rows(counts_statement(groups_query, AdGroup.campaign_id, ids))
         )
-        group_ids = [g.id for page in pages for g in page.nodes]
-        from ads.campaigns.models import Ad
-
-        ad_counts = dict(
-            await context.rows(counts_statement(ads_query(principal), Ad.ad_group_id, group_ids))
-        )
+        views = await context.run_sync(lambda s: campaign_pacing(s, ids))
         currency = advertiser.currency
-        edges = []
-        for campaign, page in zip(campaigns, pages, strict=True):
-            edges.append(
-                {
-                    "node": {
-                        "id": global_id("Campaign", campaign.id),
-                        "name": campaign.name,
-                        "status": campaign.status.value,
-                        "budgetType": campaign.budget_type.value,
-                        "budget": _money(campaign.budget_micros, currency),
-                        "adGroups": {
-                            "totalCount": group_counts.get(campaign.id, 0),
-                            "nodes": [
-                                {
-                                    "id": global_id("AdGroup", g.id),
-                                    "name": g.name,
-                                    "status": g.status.value,
-                                    "bid": {"amount": format_amount(g.bid_micros, currency)},
-                                    "ads": {"totalCount": ad_counts.get(g.id, 0)},
-                                }
-                                for g in page.nodes
-                            ],
-                        },
-                    }
-                }
-            )
+        nodes = [
+            {
+                "id": global_id("Campaign", campaign.id),
+                "name": campaign.name,
+                "status": campaign.status.value,
+                "budgetType": campaign.budget_type.value,
+                "budget": _money(campaign.budget_micros, currency),
+                "pacing": _pacing(views.get(campaign.id), currency),
+                "adGroups": {
+                    "totalCount": group_counts.get(campaign.id, 0),
+                    "nodes": [
+                        {
+                            "id": global_id("AdGroup", g.id),
+                            "name": g.name,
+                            "status": g.status.value,
+                            "bid": {"amount": format_amount(g.bid_micros, currency)},
+                        }
+                        for g in page.nodes
+                    ],
+                },
+            }
+            for campaign, page in zip(campaigns, pages, strict=True)
+        ]
         data = {
             "advertiser": {
+                "id": global_id("Advertiser", advertiser.id),
                 "name": advertiser.name,
+                "currency": currency,
+                "timezone": advertiser.timezone,
+                "spendToday": {"amount": format_amount(spend.get(advertiser_pk, 0), currency)},
                 "campaigns": {
                     "totalCount": total,
                     "pageInfo": {
                         "hasNextPage": more,
+                        "hasPreviousPage": False,
+                        "startCursor": cursor(campaigns[0].id) if campaigns else None,
                         "endCursor": cursor(campaigns[-1].id) if campaigns else None,
                     },
-                    "edges": edges,
+                    "nodes": nodes,
                 },
             }
         }
-        return JSONResponse({"data": data})
+        return FastJSONResponse({"data": data})
     finally:
         await context.close()
 
@@ -184,7 +199,9 @@ def _stock(schema: GraphQLSchema, context_class: type[RequestContext]) -> Starle
     depth = limits_rule(DocumentLimits.from_settings(settings))
 
     async def context_value(request: Request, _data: Any) -> RequestContext:
-        context = context_class(request.app.state.sessions, settings)
+        context = context_class(
+            request.app.state.sessions, settings, enqueue_export=lambda _export_id: False
+        )
         request.scope.setdefault("state", {})["graphql_context"] = context
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":

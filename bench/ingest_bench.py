@@ -11,20 +11,24 @@ then measures in the same run:
   write     ads.ingestion.service.record_events per batch (validation, ad lookup,
             INSERT … ON CONFLICT DO NOTHING RETURNING, counter upserts, commit);
   http      POST /v1/events per batch, JSON bodies pre-encoded, one keep-alive
-            connection, against uvicorn in a subprocess (real sockets).
-The three run in turn `--rounds` times (tables emptied in between) and the medians of
+            connection, against `ads serve` (one process) in a subprocess (real sockets);
+  http_workers  the same against `ads serve --workers 2`, over 4 connections at once.
+The four run in turn `--rounds` times (tables emptied in between) and the medians of
 the rates and of the per-round ratios are reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import queue
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -159,32 +163,66 @@ def write_path(settings: Settings, batches: list[list[dict[str, Any]]]) -> float
     return accepted / elapsed
 
 
-def http_path(settings: Settings, batches: list[list[dict[str, Any]]], token: str) -> float:
+def http_path(
+    settings: Settings,
+    batches: list[list[dict[str, Any]]],
+    token: str,
+    *,
+    workers: int = 1,
+    connections: int = 1,
+) -> float:
+    """POST every batch to `ads serve --workers N` over `connections` keep-alive
+    connections at once (one client thread each, bodies pre-encoded)."""
     port = free_port()
-    env = {**os.environ, "ADS_DATABASE_URL": settings.database_url, "ADS_LOG_LEVEL": "WARNING"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | {
+        "ADS_DATABASE_URL": settings.database_url,
+        "ADS_LOG_LEVEL": "WARNING",
+        # Not the embedded mode: that is one process, with workers inside.
+        "ADS_BROKER_URL": os.environ.get("ADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "bench._bench_app:app",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", "ads.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env, cwd=Path(__file__).resolve().parents[1],
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base)
-        bodies = [json.dumps(batch).encode() for batch in batches]
+        bodies = queue.SimpleQueue()
+        for batch in batches:
+            bodies.put(json.dumps(batch).encode())
+        accepted: list[int] = []
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        with httpx.Client(base_url=base, timeout=60) as client:
-            started = time.perf_counter()
-            accepted = 0
-            for body in bodies:
-                response = client.post("/v1/events", content=body, headers=headers)
-                response.raise_for_status()
-                accepted += response.json()["accepted"]
-            elapsed = time.perf_counter() - started
+
+        def client() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            count = 0
+            try:
+                while True:
+                    try:
+                        body = bodies.get_nowait()
+                    except queue.Empty:
+                        break
+                    conn.request("POST", "/v1/events", body=body, headers=headers)
+                    response = conn.getresponse()
+                    payload = response.read()
+                    assert response.status == 200, payload
+                    count += json.loads(payload)["accepted"]
+            finally:
+                conn.close()
+                accepted.append(count)
+
+        threads = [threading.Thread(target=client) for _ in range(connections)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
     finally:
         server.terminate()
-        server.wait(10)
-    assert accepted == sum(map(len, batches)), accepted
-    return accepted / elapsed
+        server.wait(30)
+    assert sum(accepted) == sum(map(len, batches)), accepted
+    return sum(accepted) / elapsed
 
 
 def free_port() -> int:
@@ -203,6 +241,9 @@ def wait_ready(base: str) -> None:
     raise RuntimeError("server did not start")
 
 
+PHASES = ("baseline", "write", "http", "http_workers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -211,8 +252,12 @@ def main() -> None:
         "--rounds",
         type=int,
         default=3,
-        help="baseline, write and http run in turn this many times; medians are reported "
+        help="the phases run in turn this many times; medians are reported "
         "(on a shared machine, load moves between phases that run minutes apart)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="ads serve --workers, last phase")
+    parser.add_argument(
+        "--connections", type=int, default=4, help="client connections at once, last phase"
     )
     args = parser.parse_args()
     with database(args.database) as url:
@@ -228,18 +273,30 @@ def main() -> None:
             clear(settings)
             result["http"] = http_path(settings, make_batches(ads, args.events, now), token)
             clear(settings)
+            result["http_workers"] = http_path(
+                settings,
+                make_batches(ads, args.events, now),
+                token,
+                workers=args.workers,
+                connections=args.connections,
+            )
+            clear(settings)
             rounds.append(result)
-    print(f"database={args.database} events={args.events} batch={BATCH} rounds={args.rounds}")
+            print(f"round {len(rounds)}: load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"database={args.database} events={args.events} batch={BATCH} rounds={args.rounds} "
+        f"http_workers: --workers {args.workers}, {args.connections} connections"
+    )
     for i, result in enumerate(rounds, 1):
         line = "  ".join(
             f"{name} {rate:,.0f}/s ({rate / result['baseline']:.2f}x)"
             for name, rate in result.items()
         )
         print(f"round {i}: {line}")
-    for name in ("baseline", "write", "http"):
+    for name in PHASES:
         rate = statistics.median(r[name] for r in rounds)
         ratio = statistics.median(r[name] / r["baseline"] for r in rounds)
-        print(f"{name:9s} {rate:10,.0f} events/s  {ratio:5.2f}x baseline (medians)")
+        print(f"{name:12s} {rate:10,.0f} events/s  {ratio:5.2f}x baseline (medians)")
 
 
 if __name__ == "__main__":

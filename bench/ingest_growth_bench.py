@@ -146,12 +146,12 @@ def main() -> None:
         ours = Target("ours", ours_url, "head", seed=1)
         base = Target("baseline", base_url, "0008", seed=1)
         print(f"events={args.events:,} step={args.step:,} batch={BATCH} load {load_average()}")
-        print("events  ours/s  baseline/s  ours÷baseline  size ours/baseline MiB  reads/event")
+        print(" events  ours/s  baseline/s  ours÷baseline  size ours/baseline MiB  reads/event")
         for turn in range(turns):
             for target in (ours, base) if turn % 2 == 0 else (base, ours):
                 target.ingest(args.step)
             print(
-                f"{(turn + 1) * args.step // MILLION:>4}M  {ours.rates[-1]:8,.0f}  "
+                f"{(turn + 1) * args.step / MILLION:5.1f}M  {ours.rates[-1]:8,.0f}  "
                 f"{base.rates[-1]:10,.0f}  {ours.rates[-1] / base.rates[-1]:13.2f}  "
                 f"{ours.sizes[-1] / 2**20:8,.0f} / {base.sizes[-1] / 2**20:8,.0f}  "
                 f"{ours.reads[-1]:.3f} / {base.reads[-1]:.3f}   load {load_average()}",

@@ -15,6 +15,7 @@ from ads.models import METADATA
 
 POSTGRES_ENV = "ADS_TEST_POSTGRES_URL"
 REDIS_ENV = "ADS_TEST_REDIS_URL"
+RABBITMQ_ENV = "ADS_TEST_RABBITMQ_URL"
 
 
 def postgres_server_url() -> str:
@@ -35,6 +36,13 @@ def redis_server_url(db: int = 0) -> str:
     if not url:
         raise RuntimeError(f"{REDIS_ENV} is not set: run the suite with `scripts/test`")
     return make_url(url).set(database=str(db)).render_as_string(hide_password=False)
+
+
+def rabbitmq_server_url() -> str:
+    url = os.environ.get(RABBITMQ_ENV)
+    if not url:
+        raise RuntimeError(f"{RABBITMQ_ENV} is not set: run the suite with `scripts/test`")
+    return url
 
 
 @contextmanager

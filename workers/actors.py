@@ -1,7 +1,8 @@
 """Declare every area's actors on a broker; each area adds its module to ACTOR_MODULES.
 
 An actor module provides `declare(broker, settings) -> dict[str, Actor]` and may provide
-`periodic(actors, settings) -> list[PeriodicJob]` for the scheduler.
+`periodic(actors, settings) -> list[PeriodicJob]` for the scheduler. Every actor meets
+an outage as a quiet retry, logged once per outage (`workers.outages`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import importlib
 import dramatiq
 
 from ads.config import Settings
+from ads.outages import OutageLog
+from workers.outages import QuietOutages
 from workers.scheduler import PeriodicJob
 
 ACTOR_MODULES: tuple[str, ...] = (
@@ -22,10 +25,12 @@ ACTOR_MODULES: tuple[str, ...] = (
 
 
 def declare_actors(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.Actor]:
-    """Create the actors on `broker`; nothing is declared at import time."""
+    """Create the actors on `broker`; nothing is declared at import time. The outages
+    they meet are logged in one `OutageLog` per declaration (per process)."""
     actors: dict[str, dramatiq.Actor] = {}
     for name in ACTOR_MODULES:
         actors.update(importlib.import_module(name).declare(broker, settings))
+    QuietOutages(OutageLog()).wrap(actors)
     return actors
 
 

@@ -18,7 +18,7 @@ import dramatiq
 from ads.billing.cycle import run_aggregation, run_day_close, run_retention
 from ads.config import Settings
 from ads.time import from_epoch
-from workers.scheduler import PeriodicJob
+from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,28 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
     aggregate_actor, close_actor = actors[AGGREGATE], actors[CLOSE_DAYS]
     return [
-        PeriodicJob(AGGREGATE, AGGREGATE_PERIOD_SECONDS, aggregate_actor.send),
-        PeriodicJob(CLOSE_DAYS, CLOSE_PERIOD_SECONDS, close_actor.send),
-        PeriodicJob(RETAIN, RETAIN_PERIOD_SECONDS, actors[RETAIN].send),
+        PeriodicJob(
+            AGGREGATE,
+            AGGREGATE_PERIOD_SECONDS,
+            aggregate_actor.send,
+            Missed.RUN_NEWEST,
+            "a run aggregates as of its slot everything settled by then, so the newest "
+            "missed slot covers the older ones, and spend shows sooner than at the next",
+        ),
+        PeriodicJob(
+            CLOSE_DAYS,
+            CLOSE_PERIOD_SECONDS,
+            close_actor.send,
+            Missed.RUN_NEWEST,
+            "a run closes as of its slot every day due by then, so the newest missed slot "
+            "bills what the older ones would have, minutes before the next slot would",
+        ),
+        PeriodicJob(
+            RETAIN,
+            RETAIN_PERIOD_SECONDS,
+            actors[RETAIN].send,
+            Missed.SKIP,
+            "the next run seals and drops whatever this one would have, and raw events an "
+            "hour past their retention cost nothing but disk",
+        ),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import Retries, TimeLimit
 
 from ads.config import Settings
@@ -16,6 +15,7 @@ MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
 #: No actor may run longer than this; a pacing tick must finish well inside its period.
 DEFAULT_TIME_LIMIT_MS = 120_000
+SOCKET_TIMEOUT_SECONDS = 5
 
 
 def build_broker(settings: Settings) -> dramatiq.Broker:
@@ -24,13 +24,24 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
     if settings.embedded_broker:
         broker = StubBroker()
     elif settings.broker_url.startswith(("redis://", "rediss://")):
+        import redis
         from dramatiq.brokers.redis import RedisBroker
 
-        broker = RedisBroker(url=settings.broker_url)
+        # Timeouts, so that a broker gone silent (not just refusing) fails a send in
+        # seconds instead of hanging the sender; nothing Dramatiq runs blocks that long.
+        pool = redis.ConnectionPool.from_url(
+            settings.broker_url,
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_timeout=3 * SOCKET_TIMEOUT_SECONDS,
+            health_check_interval=30,
+        )
+        broker = RedisBroker(connection_pool=pool)
     else:
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
-        broker = RabbitmqBroker(url=settings.broker_url)
+        # A message counts as sent once RabbitMQ has confirmed it (it is then on disk,
+        # since Dramatiq's queues are durable and its messages persistent).
+        broker = RabbitmqBroker(url=settings.broker_url, confirm_delivery=True)
     for middleware in broker.middleware:
         if isinstance(middleware, Retries):
             middleware.max_retries = MAX_RETRIES
@@ -40,29 +51,3 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
             middleware.time_limit = DEFAULT_TIME_LIMIT_MS
     dramatiq.set_broker(broker)
     return broker
-
-
-def ping_broker(settings: Settings) -> None:
-    """Connect to the configured broker and let go; raises its connection error if down."""
-    if settings.embedded_broker:
-        return
-    if settings.broker_url.startswith(("redis://", "rediss://")):
-        import redis
-
-        client = redis.Redis.from_url(
-            settings.broker_url, socket_connect_timeout=2, socket_timeout=2
-        )
-        try:
-            client.ping()
-        finally:
-            client.close()
-        return
-    import pika
-
-    parameters = pika.URLParameters(settings.broker_url)
-    parameters.socket_timeout = parameters.blocked_connection_timeout = 2
-    parameters.connection_attempts = 1
-    try:
-        pika.BlockingConnection(parameters).close()
-    except pika.exceptions.AMQPError as error:
-        raise ConnectionClosed(error) from error

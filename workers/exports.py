@@ -19,7 +19,7 @@ from ads.exports.jobs import RUN_TIME_LIMIT, stuck_exports
 from ads.exports.service import ExportQueue, run_export
 from ads.outages import Dependency, OutageLog, outage_of
 from ads.time import from_epoch
-from workers.scheduler import PeriodicJob
+from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,16 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
 
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
-    return [PeriodicJob(RESEND_EXPORTS, RESEND_PERIOD_SECONDS, actors[RESEND_EXPORTS].send)]
+    return [
+        PeriodicJob(
+            RESEND_EXPORTS,
+            RESEND_PERIOD_SECONDS,
+            actors[RESEND_EXPORTS].send,
+            Missed.SKIP,
+            "the next run finds the same stuck exports, so nothing is lost by waiting one "
+            "period, and a late run would only race the next",
+        )
+    ]
 
 
 def export_sender(settings: Settings, *, outages: OutageLog) -> ExportQueue:

@@ -15,7 +15,7 @@ import dramatiq
 from ads.config import Settings
 from ads.ingestion.partition_rules import days_to_prepare
 from ads.ingestion.partitions import ensure
-from workers.scheduler import PeriodicJob
+from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
@@ -41,5 +41,12 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
 
 def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) -> list[PeriodicJob]:
     return [
-        PeriodicJob(PREPARE_PARTITIONS, PREPARE_PERIOD_SECONDS, actors[PREPARE_PARTITIONS].send)
+        PeriodicJob(
+            PREPARE_PARTITIONS,
+            PREPARE_PERIOD_SECONDS,
+            actors[PREPARE_PARTITIONS].send,
+            Missed.RUN_NEWEST,
+            "partitions are made days ahead as of the slot, so the newest missed slot makes "
+            "all the older ones would have, and soon rather than an hour later",
+        )
     ]

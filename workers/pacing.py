@@ -16,7 +16,7 @@ import dramatiq
 from ads.config import Settings
 from ads.metrics import process_metrics
 from ads.pacing.service import recompute_shard
-from workers.scheduler import PeriodicJob
+from workers.scheduler import Missed, PeriodicJob
 from workers.sessions import WorkerSessions
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
         log.info(
             "pacing shard done",
             extra={
+                "slot": slot,
                 "shard": shard,
                 "campaigns": result.campaigns,
                 "seconds": result.duration_seconds,
@@ -76,4 +77,13 @@ def periodic(actors: dict[str, dramatiq.Actor[Any, Any]], settings: Settings) ->
     def send(slot: float) -> None:
         tick.send(slot)
 
-    return [PeriodicJob(TICK, settings.pacing_tick_seconds, send)]
+    return [
+        PeriodicJob(
+            TICK,
+            settings.pacing_tick_seconds,
+            send,
+            Missed.RUN_NEWEST,
+            "a tick decides as of its slot, so the newest missed slot supersedes the older "
+            "ones, and a late decision beats the stale one the ad server holds",
+        )
+    ]

@@ -24,7 +24,7 @@ from ads.api.unavailable import Probe, UnavailableMiddleware, watch_recovery
 from ads.config import Settings
 from ads.db import async_session_factory, make_async_engine
 from ads.outages import Dependency, OutageLog
-from workers.broker import ping_broker
+from workers.broker_checks import ping_broker
 from workers.exports import export_sender
 
 log = logging.getLogger(__name__)

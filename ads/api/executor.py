@@ -20,10 +20,11 @@ as it always does. The fast path runs no resolver side effects, so retrying is s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from graphql import (
+    DocumentNode,
     GraphQLObjectType,
     GraphQLSchema,
     get_nullable_type,
@@ -31,6 +32,8 @@ from graphql import (
 )
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Path, Undefined, gather_with_cancel
+
+from ads.api.plan import PlanRun, operation_plans
 
 Getter = Callable[[Any], Any]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,12 +103,29 @@ def leaf_table(schema: GraphQLSchema) -> dict[str, dict[str, tuple[Getter, Calla
     return table
 
 
-def executor_class(schema: GraphQLSchema) -> type[Any]:
-    """The executor class for `schema`: graphql-core 3.3's, with the fast leaf path."""
+def executor_class(schema: GraphQLSchema, documents: Iterable[DocumentNode] = ()) -> type[Any]:
+    """The executor class for `schema`: graphql-core 3.3's, with the fast leaf path, and
+    the queries of `documents` (the trusted ones) run on their plans (ads.api.plan)."""
     leaves = leaf_table(schema)
+    plans = operation_plans(schema, documents, leaves)
     empty: dict[str, tuple[Getter, Callable[..., Any]]] = {}
 
     class FastLeafExecutor(IncrementalExecutor):
+        def execute_collected_root_fields(
+            self,
+            root_type: GraphQLObjectType,
+            root_value: Any,
+            grouped_field_set: Any,
+            serially: bool,
+            new_defer_usages: Any,
+        ) -> Any:
+            plan = plans.get(id(self.operation))
+            if plan is None or serially or new_defer_usages or self.middleware_manager:
+                return super().execute_collected_root_fields(
+                    root_type, root_value, grouped_field_set, serially, new_defer_usages
+                )
+            return PlanRun(self).root(plan, root_value)
+
         def execute_fields(
             self,
             parent_type: GraphQLObjectType,

@@ -72,7 +72,9 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
         self.cache = cache
         self.outages = outages
         self.documents = documents
-        self.executor_class = executor_class(cache.schema)
+        self.executor_class = executor_class(
+            cache.schema, [d.prepared.document for d in documents if d.prepared.document]
+        )
         # Parsing and validating a new document is CPU work of up to tens of ms within
         # the limits: done on these threads, the event loop keeps answering meanwhile
         # (the GIL is handed over every few ms), and at most two documents are worked on
@@ -141,21 +143,22 @@ class AdsHTTPHandler(GraphQLHTTPHandler):
             document = self.documents.get(params.document_id)
             if document is None:
                 return self._request_errors((_unknown_document(params),), media)
-            query, prepared = document.text, document.prepared
-            params = replace(params, query=query)
+            prepared = document.prepared
+            params = replace(params, query=document.text)
         else:
-            assert params.query is not None
             try:
                 policy.require_ad_hoc_query(
                     principal, trusted_only=self.settings.graphql_trusted_documents_only
                 )
             except Forbidden as error:
                 return error_response(403, error.message, error.code, media_type=media)
-            query = params.query
-            found = self.cache.cached(query)
+            assert params.query is not None
+            found = self.cache.cached(params.query)
             if found is None:
-                found = await self._off_loop(self.cache.prepare, query)
+                found = await self._off_loop(self.cache.prepare, params.query)
             prepared = found
+        query = params.query
+        assert query is not None
         if prepared.errors:
             return self._request_errors(prepared.errors, media)
         operation = prepared.operation(params.operation_name)
@@ -256,6 +259,16 @@ def _unknown_document(params: Params) -> GraphQLError:
     )
 
 
+def make_query_cache(settings: Settings) -> QueryCache:
+    """The schema with the parse, validation and cost caches of these settings' limits."""
+    return QueryCache(
+        build_schema(),
+        limits=DocumentLimits.from_settings(settings),
+        max_cost=settings.graphql_max_cost,
+        introspection=settings.introspection,
+    )
+
+
 def make_graphql_app(
     settings: Settings, outages: OutageLog | None = None
 ) -> tuple[GraphQL, TrustedDocuments]:
@@ -264,13 +277,8 @@ def make_graphql_app(
     outages met by its resolvers are counted in `outages` (the app's own, shared with
     its other endpoints; a log of its own when none is given)."""
     outages = OutageLog() if outages is None else outages
-    schema = build_schema()
-    cache = QueryCache(
-        schema,
-        limits=DocumentLimits.from_settings(settings),
-        max_cost=settings.graphql_max_cost,
-        introspection=settings.introspection,
-    )
+    cache = make_query_cache(settings)
+    schema = cache.schema
     documents = TrustedDocuments.load(cache)
     explorer = (
         OfflineGraphiQL(EXPLORER_TITLE, Path(settings.explorer_assets_dir))

@@ -104,6 +104,8 @@ class Loaders:
         self._pages: dict[tuple[Relation, Filters, PageArgs], DataLoader[int, Page]] = {}
         self._counts: dict[tuple[Relation, Filters], DataLoader[int, int]] = {}
         self._connections: dict[tuple[Any, ...], Connection] = {}
+        #: Campaign id -> pacing (None: never ticked), for the campaigns preloaded so far.
+        self.pacing_views: dict[int, PacingView | None] = {}
 
     @property
     def advertiser(self) -> DataLoader[int, Any]:
@@ -125,6 +127,11 @@ class Loaders:
             return [found.get(pk) for pk in ids]
 
         return DataLoader(load)
+
+    async def preload_pacing(self, campaign_ids: list[int]) -> None:
+        """The pacing of a page of campaigns in one batch, readable without awaiting."""
+        views = await self.pacing.load_many(campaign_ids)
+        self.pacing_views.update(zip(campaign_ids, views, strict=True))
 
     @cached_property
     def spend_today(self) -> DataLoader[int, int]:

@@ -2,8 +2,9 @@
 
 Each `.graphql` file under `ads/api/documents/` holds one named operation (and the
 fragments it uses), named like the file. The registry parses and validates every file
-once, at start, against the schema and the limits of the app (a document that fails
-stops the server: it is a bug in the repo, not a request error), and keys it by the
+once, at start, against the schema (a document that fails stops the server: it is a
+bug in the repo, not a request error; the size limits, which guard against documents
+from outside, do not apply to these), and keys it by the
 GraphQL-over-HTTP persisted-document identifier `sha256:<hex of the file's UTF-8
 text>`. A request then names a document instead of sending its text, so it costs no
 parsing and no validation; and a deployment can accept only these documents from

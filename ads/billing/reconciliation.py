@@ -224,19 +224,34 @@ def reconcile(
     return Reconciliation(date_from, date_to, rows, differences, raw_from, seals.checked)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The rows checked against one source, and the local days they span."""
+
+    source: Source
+    rows: int
+    first_day: date
+    last_day: date
+
+
+def coverage(report: Reconciliation) -> list[Coverage]:
+    """Per source that checked any row: how many rows, from which day to which."""
+    found = []
+    for source in Source:
+        rows = report.checked_against(source)
+        if rows:
+            days = sorted({row.day for row in rows})
+            found.append(Coverage(source, len(rows), days[0], days[-1]))
+    return found
+
+
 def checked_against(report: Reconciliation) -> list[str]:
     """One line per source: how many rows, which days, and the seals compared."""
     lines = []
-    for source, what in (
-        (Source.RAW_EVENTS, "raw events"),
-        (Source.SEALED_AGGREGATES, "sealed aggregates"),
-    ):
-        rows = report.checked_against(source)
-        if not rows:
-            continue
-        days = sorted({row.day for row in rows})
-        line = f"checked against {what}: {len(rows)} rows, days {days[0]} to {days[-1]}"
-        if source is Source.SEALED_AGGREGATES:
+    for part in coverage(report):
+        what = "raw events" if part.source is Source.RAW_EVENTS else "sealed aggregates"
+        line = f"checked against {what}: {part.rows} rows, days {part.first_day} to {part.last_day}"
+        if part.source is Source.SEALED_AGGREGATES:
             line += (
                 f" ({report.seals_checked} hour seals compared; raw events kept from "
                 f"{report.raw_events_from.isoformat()})"

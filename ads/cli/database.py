@@ -41,7 +41,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(commands: Commands) -> None:
     migrate = commands.add_parser("migrate", help="upgrade the database schema to head")
-    migrate.set_defaults(handler=_migrate)
+    migrate.set_defaults(handler=_migrate, uses_database=False)  # it brings the schema to head
 
     seed = commands.add_parser("seed", help="load data into the database")
     seed.add_argument("--demo", action="store_true", help="the demo advertisers and campaigns")

@@ -84,4 +84,4 @@ def register(commands: Commands) -> None:
     simulate.add_argument(
         "--allocation", type=float, default=0.5, help="experiment: share in the candidate arm"
     )
-    simulate.set_defaults(handler=_simulate)
+    simulate.set_defaults(handler=_simulate, uses_database=False)  # its own, new database

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -25,13 +25,21 @@ from ads.config import Settings
 from ads.db import upsert
 from ads.ingestion.models import CampaignDaySpend
 from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus
-from ads.pacing.domain.exposure import learned_profiles
+from ads.pacing.domain.exposure import ZonePool, learned_profiles
 from ads.pacing.domain.state import stored_last_tick
-from ads.pacing.experiments.service import experiment_plans, record_ticks
+from ads.pacing.experiments.service import ExperimentPlans, experiment_plans, record_ticks
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
-from ads.pacing.tick.decide import DayRefresh, ExposureStep, ShardDecider
-from ads.pacing.tick.load import hourly_exposure, hourly_traffic, load_shard, spend_by_day
-from ads.pacing.tick.store import in_chunks, write_decisions
+from ads.pacing.tick import store
+from ads.pacing.tick.decide import (
+    DayRefresh,
+    ExposureStep,
+    ShardDecider,
+    ShardDecisions,
+    ShardInputs,
+)
+from ads.pacing.tick.load import hourly_exposure, hourly_traffic, load_chunk, spend_by_day
+from ads.pacing.tick.pipeline import Pipeline
+from ads.pacing.tick.store import write_decisions
 from ads.time import iso_utc, local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
@@ -59,31 +67,18 @@ def recompute_shard(
     """Decide every campaign of the shard for this slot, all in one transaction.
 
     Campaigns whose stored decision is already for this slot (or a later one) are not
-    loaded, so a duplicate or late message changes nothing. On any error nothing of the
-    shard is written and the actor's retry starts over.
+    loaded, so a duplicate or late message changes nothing. The shard is read, decided
+    and written chunk by chunk (`ads.pacing.tick.pipeline`), so its memory does not grow
+    with its size. On any error nothing of the shard is written and the actor's retry
+    starts over.
     """
     assert 0 <= shard < shards
     started = time.perf_counter()
     tick_at = slot_time(slot)
     lag = max(0.0, (utcnow() - tick_at).total_seconds())
-    inputs = load_shard(session, shard=shard, shards=shards, tick_at=tick_at)
-    controller = PacingController(ControllerConfig(tick_seconds=settings.pacing_tick_seconds))
-    # A running pacing experiment paces each campaign with its arm's strategy.
-    ids = [row.id for row in inputs.campaigns]
-    arms = experiment_plans(session, ids, at=tick_at, tick_seconds=settings.pacing_tick_seconds)
-    decider = ShardDecider(
-        controller,
-        tick_at=tick_at,
-        horizon=settings.refresh_horizon_seconds,
-        poll=settings.pacing_poll_seconds,
-        plans=arms.plans,
-    )
-    refresh = _day_refresh(session, inputs, decider)
-    # Decided and written chunk by chunk, the database's work overlapping the engine's.
-    decisions = write_decisions(
-        session, (decider.decide(chunk, refresh) for chunk in in_chunks(inputs))
-    )
-    record_ticks(session, arms, decisions.campaigns)
+    tick = _ShardTick(session, settings, tick_at=tick_at, shard=shard, shards=shards)
+    threaded = session.connection().dialect.name == "postgresql"
+    Pipeline(tick.load, tick.decide, tick.write, threaded=threaded).run()
     duration = time.perf_counter() - started
     upsert(
         session,
@@ -97,53 +92,144 @@ def recompute_shard(
                 "finished_at": utcnow(),
                 "duration_seconds": duration,
                 "lag_seconds": lag,
-                "campaigns": len(decisions.campaigns),
+                "campaigns": tick.campaigns,
             }
         ],
     )
     session.commit()
-    return ShardResult(shard, tick_at, len(decisions.campaigns), len(decisions.ad_groups), duration)
+    return ShardResult(shard, tick_at, tick.campaigns, tick.ad_groups, duration)
 
 
-def _day_refresh(session: Session, inputs: Any, decider: ShardDecider) -> DayRefresh:
-    """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape.
+@dataclass
+class _Loaded:
+    """One chunk as loaded: its rows, its experiment arms, what its day change needs."""
 
-    The shape is learned from delivered events per local hour divided by the
-    throttle-seconds in force then (`ads.pacing.domain.exposure.learned_profiles`): the traffic
-    the campaign could have bought, not what its throttle and budget let it buy. The
-    campaigns of each timezone changing day in this tick pool their shapes into the prior
-    for each other and for those without history. Yesterday's last hour is still in the
-    campaign's row, not in the history table (this very tick hands it over): it is added
-    here, else that hour would have its events and no exposure.
-    """
-    todays: dict[int, date] = {}
-    zones: dict[int, str] = {}
-    steps: dict[int, ExposureStep] = {}
-    lifetime: list[int] = []
-    for row in inputs.campaigns:
-        today = decider.today(row.timezone)[1]
-        if row.pacing_day != today:
-            todays[row.id] = today
-            zones[row.id] = row.timezone
-            steps[row.id] = decider.exposure(row, stored_last_tick(row.controller_state))
-            if row.budget_type is BudgetType.LIFETIME:
-                lifetime.append(row.id)
-    if not todays:
-        return DayRefresh({}, {})
-    spent_before = {
-        cid: sum(micros for day, micros in days if day < todays[cid])
-        for cid, days in spend_by_day(session, lifetime).items()
-    }
-    earliest = min(todays.values())
-    ids = sorted(todays)
-    counts = hourly_traffic(session, ids, before=earliest)
-    exposure = hourly_exposure(session, ids, before=earliest)
-    for cid, step in steps.items():
-        for hour in step:
-            if hour is not None and hour.day < todays[cid]:
-                exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
-    profiles = learned_profiles(zones, counts, exposure)
-    return DayRefresh({cid: spent_before.get(cid, 0) for cid in lifetime}, profiles, steps)
+    inputs: ShardInputs
+    arms: ExperimentPlans
+    history: _DayHistory
+
+    @property
+    def last_id(self) -> int:
+        return int(self.inputs.campaigns[-1].id)
+
+
+@dataclass
+class _DayHistory:
+    """Read once per local day per campaign: spend of earlier days, hourly history."""
+
+    todays: dict[int, date] = field(default_factory=dict)
+    zones: dict[int, str] = field(default_factory=dict)
+    steps: dict[int, ExposureStep] = field(default_factory=dict)
+    spent_before: dict[int, int] = field(default_factory=dict)
+    lifetime: list[int] = field(default_factory=list)
+    counts: dict[int, list[float]] = field(default_factory=dict)
+    exposure: dict[int, list[float]] = field(default_factory=dict)
+
+
+class _ShardTick:
+    """The steps of one shard's tick: `load` and `write` touch the database (on the
+    pipeline's database thread), `decide` does not."""
+
+    def __init__(
+        self, session: Session, settings: Settings, *, tick_at: datetime, shard: int, shards: int
+    ) -> None:
+        self.session, self.settings = session, settings
+        self.tick_at, self.shard, self.shards = tick_at, shard, shards
+        self.controller = PacingController(
+            ControllerConfig(tick_seconds=settings.pacing_tick_seconds)
+        )
+        self.pool: ZonePool = {}
+        self.campaigns = self.ad_groups = 0
+
+    def _decider(self, plans: Any = None) -> ShardDecider:
+        return ShardDecider(
+            self.controller,
+            tick_at=self.tick_at,
+            horizon=self.settings.refresh_horizon_seconds,
+            poll=self.settings.pacing_poll_seconds,
+            plans=plans,
+        )
+
+    def load(self, after: int | None) -> _Loaded | None:
+        inputs = load_chunk(
+            self.session,
+            shard=self.shard,
+            shards=self.shards,
+            tick_at=self.tick_at,
+            after=after,
+            size=store.CHUNK,
+        )
+        if not inputs.campaigns:
+            return None
+        # A running pacing experiment paces each campaign with its arm's strategy.
+        ids = [row.id for row in inputs.campaigns]
+        arms = experiment_plans(
+            self.session, ids, at=self.tick_at, tick_seconds=self.settings.pacing_tick_seconds
+        )
+        return _Loaded(inputs, arms, self._day_history(inputs))
+
+    def decide(self, loaded: _Loaded) -> ShardDecisions:
+        return self._decider(loaded.arms.plans).decide(
+            loaded.inputs, self._day_refresh(loaded.history)
+        )
+
+    def write(self, loaded: _Loaded, decisions: ShardDecisions) -> None:
+        write_decisions(self.session, decisions)
+        record_ticks(self.session, loaded.arms, decisions.campaigns)
+        self.campaigns += len(decisions.campaigns)
+        self.ad_groups += len(decisions.ad_groups)
+
+    def _day_history(self, inputs: ShardInputs) -> _DayHistory:
+        """What the chunk's campaigns changing local day in this tick need from history.
+
+        Yesterday's last hour is still in the campaign's row, not in the history table
+        (this very tick hands it over): its exposure step is worked out here, to add that
+        hour to the profile, and handed to the tick to reuse.
+        """
+        history = _DayHistory()
+        decider = self._decider()
+        for row in inputs.campaigns:
+            today = decider.today(row.timezone)[1]
+            if row.pacing_day != today:
+                history.todays[row.id] = today
+                history.zones[row.id] = row.timezone
+                history.steps[row.id] = decider.exposure(
+                    row, stored_last_tick(row.controller_state)
+                )
+                if row.budget_type is BudgetType.LIFETIME:
+                    history.lifetime.append(row.id)
+        if not history.todays:
+            return history
+        history.spent_before = {
+            cid: sum(micros for day, micros in days if day < history.todays[cid])
+            for cid, days in spend_by_day(self.session, history.lifetime).items()
+        }
+        earliest = min(history.todays.values())
+        ids = sorted(history.todays)
+        history.counts = hourly_traffic(self.session, ids, before=earliest)
+        history.exposure = hourly_exposure(self.session, ids, before=earliest)
+        return history
+
+    def _day_refresh(self, history: _DayHistory) -> DayRefresh:
+        """Once per local day per campaign: LIFETIME spend of earlier days, traffic shape.
+
+        The shape is learned from delivered events per local hour divided by the
+        throttle-seconds in force then (`ads.pacing.domain.exposure.learned_profiles`): the
+        traffic the campaign could have bought, not what its throttle and budget let it
+        buy. The campaigns of each timezone changing day in this tick pool their shapes
+        into the prior for each other and for those without history (through `self.pool`,
+        across the shard's chunks).
+        """
+        if not history.todays:
+            return DayRefresh({}, {})
+        exposure = history.exposure
+        for cid, step in history.steps.items():
+            for hour in step:
+                if hour is not None and hour.day < history.todays[cid]:
+                    exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
+        profiles = learned_profiles(history.zones, history.counts, exposure, pool=self.pool)
+        spent = {cid: history.spent_before.get(cid, 0) for cid in history.lifetime}
+        return DayRefresh(spent, profiles, history.steps)
 
 
 # --- reads ---------------------------------------------------------------------------

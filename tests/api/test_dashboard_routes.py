@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from ads.api.app import create_app
 from ads.api.explorer.page import PACKAGED
-from ads.api.graphql_app import make_graphql_app
 from ads.config import Environment, Settings
+from tests.api.documents import registered
 from tests.databases import settings_for
 
 HTML = {"Accept": "text/html"}
@@ -31,7 +31,7 @@ def test_the_dashboard_page_allows_only_this_origin(client: TestClient) -> None:
 
 
 def test_the_dashboard_reads_its_document_ids_from_the_registry(client: TestClient) -> None:
-    registry = make_graphql_app(Settings())[1]
+    registry = registered()
     ids = client.get("/dashboard/documents.json").json()
     assert ids == {d.name: d.id for d in registry if d.source.startswith("dashboard/")}
     assert {"CampaignList", "PacingCurve", "UpdateCampaign"} <= set(ids)

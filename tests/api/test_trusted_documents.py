@@ -13,10 +13,7 @@ from starlette.testclient import TestClient
 
 from ads.api import query_cache
 from ads.api.app import create_app
-from ads.api.document_limits import DocumentLimits
-from ads.api.graphql_app import make_graphql_app
-from ads.api.query_cache import QueryCache
-from ads.api.schema import build_schema
+from ads.api.graphql_app import make_query_cache
 from ads.api.trusted_documents import (
     DOCUMENTS_DIR,
     DocumentError,
@@ -25,13 +22,14 @@ from ads.api.trusted_documents import (
 )
 from ads.config import Settings
 from tests.api.conftest import World, post
+from tests.api.documents import registered
 from tests.databases import settings_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 def _registry() -> TrustedDocuments:
-    return make_graphql_app(Settings())[1]
+    return registered()
 
 
 def _send(client: TestClient, body: dict[str, Any], token: str, accept: str | None = None) -> Any:
@@ -175,10 +173,10 @@ def test_registered_documents_are_not_parsed_or_validated_again(
 
     real_validate = query_cache.validate
 
-    def cost_only(schema: Any, document: Any, rules: Any) -> Any:
+    def cost_only(schema: Any, document: Any, rules: Any, **options: Any) -> Any:
         if len(rules) > 1:  # the specified rules, not the cost of these variables
             refuse()
-        return real_validate(schema, document, rules)
+        return real_validate(schema, document, rules, **options)
 
     monkeypatch.setattr(query_cache, "parse", refuse)
     monkeypatch.setattr(query_cache, "parse_limited", refuse)
@@ -223,12 +221,7 @@ def test_trusted_only_keeps_ad_hoc_queries_for_the_platforms_roles(
 
 
 def test_a_broken_document_stops_the_registry(tmp_path: Path) -> None:
-    cache = QueryCache(
-        build_schema(),
-        limits=DocumentLimits.from_settings(Settings()),
-        max_cost=5000,
-        introspection=True,
-    )
+    cache = make_query_cache(Settings())
     folder = tmp_path / "client"
     folder.mkdir()
     (folder / "Ok.graphql").write_text("query Ok { viewer { role } }")
@@ -247,3 +240,26 @@ def test_a_broken_document_stops_the_registry(tmp_path: Path) -> None:
     (tmp_path / "Ok.graphql").write_text("query Ok { viewer { seesAllAdvertisers } }")
     with pytest.raises(DocumentError, match="twice"):
         TrustedDocuments.load(cache, tmp_path)
+
+
+def test_small_request_limits_do_not_lock_the_dashboard_out(
+    settings: Settings, world: World
+) -> None:
+    tight = settings_for(settings.database_url, graphql_max_fields=10, graphql_max_depth=2)
+    with TestClient(create_app(tight)) as client:
+        ad_hoc = post(
+            client,
+            registered().named("Advertisers").text + "\n# ad hoc",
+            {"first": 2},
+            token=world.tokens["ADMIN"],
+        )
+        assert ad_hoc.json()["errors"][0]["extensions"]["code"] in {
+            "MAX_FIELDS_EXCEEDED",
+            "MAX_DEPTH_EXCEEDED",
+        }
+        by_id = _send(
+            client,
+            {"documentId": registered().named("Advertisers").id, "variables": {"first": 2}},
+            world.tokens["ADMIN"],
+        )
+        assert by_id.json()["data"]["viewer"]["role"] == "ADMIN"

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from ads import cli
 from ads.auth.principal import CLI_PRINCIPAL
+from ads.auth.roles import Role
 from ads.billing.aggregation import aggregate
 from ads.billing.day_close import close_due_days
 from ads.billing.invoices import refresh_invoices
@@ -28,7 +30,15 @@ from ads.billing.seals import seal_final_hours
 from ads.config import Settings
 from ads.ingestion.models import DeliveryEvent
 from ads.ingestion.service import record_events
-from tests.billing.fixtures import ALLOWANCE, Account, Send, make_account, run_billing
+from tests.billing.fixtures import (
+    ALLOWANCE,
+    Account,
+    Send,
+    gql,
+    make_account,
+    run_billing,
+    token,
+)
 from tests.factories import export
 
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)]
@@ -232,3 +242,32 @@ def test_the_cli_retains_and_reconcile_says_what_it_checked_against(
         cli.main(["events", "retain", "--as-of", "2026-12-20"])
     assert refused.value.code == 2
     assert "give the time zone" in capsys.readouterr().err
+
+
+COVERAGE = """{ reconciliation(from: "2026-11-02", to: "2026-11-04") {
+  balanced rowsChecked sealsChecked rawEventsFrom
+  coverage { source rows firstDay lastDay } } }"""
+
+
+def test_the_api_says_which_days_were_checked_against_what(
+    session: Session, acct: Account, client: TestClient
+) -> None:
+    run_billing(session, BILLED)
+    finance = token(session, Role.FINANCE)
+    before = gql(client, finance, COVERAGE)["reconciliation"]
+    assert before["rawEventsFrom"] is None
+    assert before["coverage"] == [
+        {"source": "RAW_EVENTS", "rows": before["rowsChecked"], "firstDay": "2026-11-02",
+         "lastDay": "2026-11-04"}
+    ]  # fmt: skip
+    aggregate(session, now=LATER, settle_seconds=0)
+    retain(session, now=datetime(2026, 12, 10, 12, tzinfo=UTC), retention_days=35)
+    after = gql(client, finance, COVERAGE)["reconciliation"]
+    assert after["balanced"] is True
+    assert after["rawEventsFrom"] == "2026-11-05T00:00:00Z"
+    assert after["sealsChecked"] > 0
+    assert after["coverage"] == [
+        {"source": "RAW_EVENTS", "rows": 2, "firstDay": "2026-11-04", "lastDay": "2026-11-04"},
+        {"source": "SEALED_AGGREGATES", "rows": after["rowsChecked"], "firstDay": "2026-11-02",
+         "lastDay": "2026-11-04"},
+    ]  # fmt: skip

@@ -24,7 +24,7 @@ import httpx
 import pytest
 import uvicorn
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -37,7 +37,8 @@ from tests.databases import settings_for
 
 CHROMIUM = os.environ.get("ADS_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("ADS_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
-WAIT_SECONDS = 20
+#: Generous: CI machines are shared, and a page waits on a loaded database.
+WAIT_SECONDS = 40
 PHONE = (390, 844)
 LAPTOP = (1280, 900)
 
@@ -172,7 +173,14 @@ class Browser:
         waiting = WebDriverWait(
             self.driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
         )
-        return waiting.until(condition)
+        try:
+            return waiting.until(condition)
+        except TimeoutException:
+            shown = self.driver.execute_script(
+                "return (document.getElementById('app') || document.body).innerText"
+            )
+            message = f"waited {WAIT_SECONDS} s; the page shows: {shown[:600]}"
+            raise TimeoutException(message) from None
 
     def wait_text(self, css: str, text: str) -> WebElement:
         def found(driver: WebDriver) -> WebElement | bool:

@@ -11,7 +11,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from sqlalchemy.orm import Session
 
-from ads.api.graphql_app import make_graphql_app
 from ads.api.ids import global_id
 from ads.auth.principal import CLI_PRINCIPAL
 from ads.auth.roles import Role
@@ -22,6 +21,7 @@ from ads.config import Settings
 from ads.pacing.service import recompute_shard
 from ads.tokens.service import create_token
 from tests import factories
+from tests.api.documents import document
 from tests.billing.fixtures import Send
 from tests.browser.conftest import PHONE, Browser
 
@@ -156,9 +156,9 @@ def test_the_campaign_chart_draws_the_points_the_api_returned(
         c.get_attribute("data-at"): c.get_attribute("data-micros")
         for c in browser.all(".pacing-chart circle.point.target")
     }
-    document = make_graphql_app(Settings())[1].named("PacingCurve")
+    curve_document = document("PacingCurve")
     answer = browser.server.graphql(
-        shop.tokens["ADVERTISER"], {"documentId": document.id, "variables": {"id": campaign}}
+        shop.tokens["ADVERTISER"], {"documentId": curve_document.id, "variables": {"id": campaign}}
     )["data"]["campaign"]["pacingCurve"]
     hours = [p for p in answer["points"] if p["at"].endswith(":00:00Z")]
     assert len(drawn_target) == len(answer["points"]) >= 24

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from ads.api.graphql_app import make_graphql_app
 from ads.api.ids import global_id
 from ads.auth.principal import CLI_PRINCIPAL
 from ads.auth.roles import Role
@@ -23,6 +22,7 @@ from ads.pacing.service import recompute_shard
 from ads.time import day_bounds, local_day
 from ads.tokens.service import create_token
 from tests import factories
+from tests.api.documents import document
 from tests.billing.fixtures import Send
 
 ZONES = ["Pacific/Kiritimati", "Asia/Tokyo", "Europe/Paris", "America/New_York", "Pacific/Honolulu"]
@@ -30,13 +30,13 @@ MILLION = 1_000_000
 
 
 def _curve(client: TestClient, token: str, campaign: int, day: date | None = None) -> Any:
-    document = make_graphql_app(Settings())[1].named("PacingCurve")
+    curve_document = document("PacingCurve")
     variables: dict[str, Any] = {"id": global_id("Campaign", campaign)}
     if day is not None:
         variables["day"] = day.isoformat()
     response = client.post(
         "/graphql",
-        json={"documentId": document.id, "variables": variables},
+        json={"documentId": curve_document.id, "variables": variables},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.text

@@ -18,13 +18,14 @@ from ads.api.resolvers.connection_types import connection_type
 from ads.api.resolvers.node import bind_ids
 from ads.api.resolvers.payloads import mutate, node_pk
 from ads.billing.adjustments import create_adjustment
+from ads.billing.aggregation import EPOCH
 from ads.billing.domain.calendar import Granularity
 from ads.billing.domain.invoice_document import ACCOUNT_LINE, invoice_number
 from ads.billing.domain.invoice_rules import InvoiceStatus
 from ads.billing.domain.ledger import EntryKind
 from ads.billing.models import Invoice, InvoiceLine, LedgerEntry
 from ads.billing.queries import invoices_query, ledger_query
-from ads.billing.reconciliation import reconcile
+from ads.billing.reconciliation import Source, coverage, reconcile
 from ads.billing.stats import StatsPoint, stats
 from ads.campaigns.models import Campaign
 from ads.time import utcnow
@@ -43,6 +44,7 @@ enums = [
     EnumType("BillingGranularity", Granularity),
     EnumType("LedgerEntryKind", EntryKind),
     EnumType("InvoiceStatus", InvoiceStatus),
+    EnumType("ReconciliationSource", Source),
 ]
 LEDGER = Relation("ledger", LedgerEntry, LedgerEntry.advertiser_id, ledger_query)
 INVOICES = Relation("invoices", Invoice, Invoice.advertiser_id, invoices_query)
@@ -235,6 +237,11 @@ reconciliation_row.set_field(
 )
 reconciliation_row.set_field("eventsMicros", lambda obj, _info: obj.raw_micros)
 reconciliation_row.set_field("differences", lambda obj, _info: [k.value for k in obj.differences()])
+reconciliation.set_field("coverage", lambda obj, _info: coverage(obj))
+reconciliation.set_field(
+    "rawEventsFrom",
+    lambda obj, _info: None if obj.raw_events_from <= EPOCH else obj.raw_events_from,
+)
 
 bindables = [
     query,

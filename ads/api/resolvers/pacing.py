@@ -7,13 +7,16 @@ both batch through per-request DataLoaders, one query per field however many par
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from ariadne import EnumType, ObjectType
 from graphql import GraphQLResolveInfo
 
 from ads.accounts.models import Advertiser
+from ads.api.executor import fast_leaf
 from ads.api.money import Money
+from ads.api.prefetch import preloaded
 from ads.campaigns.budget_rules import describe
 from ads.campaigns.models import Campaign
 from ads.pacing.domain.controller import PacingStatus
@@ -34,12 +37,28 @@ class _Pacing:
         self.view, self.advertiser_id = view, advertiser_id
 
 
-@campaign.field("pacing")
-async def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing:
-    view: PacingView | UndecidedPacing | None = await info.context.loaders.pacing.load(obj.id)
+def _pacing_of(obj: Campaign, view: PacingView | None) -> _Pacing:
     if view is None:  # no tick has decided it yet: NOT_YET_COMPUTED, and why
-        view = undecided_pacing(obj.id, obj.status, obj.budget_type)
+        return _Pacing(undecided_pacing(obj.id, obj.status, obj.budget_type), obj.advertiser_id)
     return _Pacing(view, obj.advertiser_id)
+
+
+def _preload(info: GraphQLResolveInfo, campaigns: Sequence[Campaign]) -> Awaitable[None]:
+    return info.context.loaders.preload_pacing([c.id for c in campaigns])
+
+
+@campaign.field("pacing")
+@preloaded(_preload)
+def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing | Awaitable[_Pacing]:
+    """Synchronous for a page of campaigns preloaded together (ads.api.prefetch)."""
+    loaders = info.context.loaders
+    if obj.id in loaders.pacing_views:
+        return _pacing_of(obj, loaders.pacing_views[obj.id])
+    return _pacing_later(obj, info)
+
+
+async def _pacing_later(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing:
+    return _pacing_of(obj, await info.context.loaders.pacing.load(obj.id))
 
 
 @advertiser.field("spendToday")
@@ -56,6 +75,7 @@ def _money(attribute: str) -> Any:
 
 
 def _plain(attribute: str) -> Any:
+    @fast_leaf(lambda obj: getattr(obj.view, attribute))
     def resolve(obj: _Pacing, _info: GraphQLResolveInfo) -> Any:
         return getattr(obj.view, attribute)
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ads.api.unavailable import UNAVAILABLE_HEADERS
 from ads.outages import Dependency, outage_of
-from ads.schema_version import head_revision
-
-log = logging.getLogger(__name__)
+from ads.schema_version import schema_state
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -24,20 +19,16 @@ async def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
         async with engine.connect() as conn:
-            revision = (
-                await conn.execute(text("SELECT version_num FROM alembic_version"))
-            ).scalar_one_or_none()
+            state = await conn.run_sync(schema_state)
     except SQLAlchemyError as exc:
-        if outage_of(exc) is Dependency.DATABASE:
-            request.app.state.outages.failed(Dependency.DATABASE, exc)
-            return _unavailable("database unreachable")
-        log.warning("readiness check failed", extra={"error": type(exc).__name__})
-        return _unavailable("database not migrated (run `ads migrate`)")
-    head = head_revision()
-    if revision != head:
-        reason = f"database schema is at {revision or 'nothing'}, code expects {head}"
-        return _unavailable(f"{reason} (run `ads migrate`)")
-    return JSONResponse({"status": "ready", "schemaRevision": revision})
+        if outage_of(exc) is not Dependency.DATABASE:
+            raise
+        request.app.state.outages.failed(Dependency.DATABASE, exc)
+        return _unavailable("database unreachable")
+    problem = state.problem()
+    if problem is not None:
+        return _unavailable(problem)
+    return JSONResponse({"status": "ready", "schemaRevision": state.current})
 
 
 def _unavailable(reason: str) -> JSONResponse:

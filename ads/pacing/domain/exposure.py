@@ -54,10 +54,16 @@ def advance(
     return HourExposure(day, hour, seconds), current
 
 
+#: Per timezone, the campaigns' own shapes pooled into its prior so far in a tick.
+ZonePool = dict[str, list[TrafficProfile]]
+
+
 def learned_profiles(
     campaigns: Mapping[int, str],
     events: Mapping[int, Sequence[float]],
     exposure: Mapping[int, Sequence[float]],
+    *,
+    pool: ZonePool | None = None,
 ) -> dict[int, list[float] | None]:
     """Each campaign's traffic profile (24 weights) from its hourly history.
 
@@ -66,14 +72,16 @@ def learned_profiles(
     POOL_SIZE campaigns, lowest ids first) is the prior for all of that timezone's
     campaigns, including those with little or no history, which thus start on their
     market's shape instead of DEFAULT_DIURNAL. None: no history anywhere in the
-    timezone (DEFAULT_DIURNAL applies).
+    timezone (DEFAULT_DIURNAL applies). A tick that learns in chunks of campaigns, in
+    id order, passes the same `pool` to each call: a chunk's prior is then pooled from
+    the lowest ids seen so far in the tick.
     """
     own = {
         cid: TrafficProfile.from_exposure(events[cid], exposure[cid])
         for cid in sorted(campaigns)
         if cid in events and cid in exposure
     }
-    by_zone: dict[str, list[TrafficProfile]] = {}
+    by_zone: ZonePool = {} if pool is None else pool
     for cid, shape in own.items():
         members = by_zone.setdefault(campaigns[cid], [])
         if len(members) < POOL_SIZE:

@@ -1,7 +1,9 @@
-"""Bulk reads for one pacing shard: campaigns, ad groups and spend, a few queries in all.
+"""Bulk reads for one chunk of a pacing shard: campaigns, ad groups and spend, by the chunk.
 
-A shard is `campaign_id % shards == shard`. Nothing here is per campaign: the tick for
-100,000 campaigns must be a handful of queries, not 100,000.
+A shard is `campaign_id % shards == shard`, read `size` campaigns at a time in id order
+(keyset: the ids after the last chunk's). Nothing here is per campaign: a chunk of 5,000
+campaigns is a handful of queries, each bounded by the chunk's id range or its ids, so a
+shard of any size is read in constant memory.
 """
 
 from __future__ import annotations
@@ -38,13 +40,16 @@ PROFILE_HISTORY_DAYS = 28
 _CHUNK = 2_000  # ids per IN list (SQLite allows 32,766 parameters)
 
 
-def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) -> ShardInputs:
-    """Campaigns to pace (live ones, and stopped ones whose last decision still serves)."""
+def load_chunk(
+    session: Session, *, shard: int, shards: int, tick_at: datetime, after: int | None, size: int
+) -> ShardInputs:
+    """The next `size` campaigns to pace after id `after` (live ones, and stopped ones
+    whose last decision still serves), with their ad groups, states and spend."""
     # Core execution on the session's connection: these are plain rows, and the ORM's
     # result processing would cost more than the queries on 100,000 campaigns.
     conn = session.connection()
     in_shard = Campaign.id % shards == shard
-    campaigns = conn.execute(
+    query = (
         select(
             Campaign.id,
             Campaign.advertiser_id,
@@ -88,7 +93,14 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
         # A slot already done (a duplicate or late message) is not recomputed.
         .where(or_(CampaignPacing.tick_at.is_(None), CampaignPacing.tick_at < tick_at))
         .order_by(Campaign.id)
-    ).all()
+        .limit(size)
+    )
+    if after is not None:
+        query = query.where(Campaign.id > after)
+    campaigns = conn.execute(query).all()
+    if not campaigns:
+        return ShardInputs([], {}, {}, {}, {})
+    first, last = campaigns[0].id, campaigns[-1].id
     ad_groups: dict[int, list[Row[Any]]] = {}
     for row in conn.execute(
         select(
@@ -100,7 +112,7 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
             AdGroup.bid_micros,
             AdGroup.billing_event,
         )
-        .where(AdGroup.campaign_id % shards == shard)
+        .where(AdGroup.campaign_id.between(first, last), AdGroup.campaign_id % shards == shard)
         .where(AdGroup.status != DeliveryStatus.ARCHIVED)
         .order_by(AdGroup.id)
     ):
@@ -113,7 +125,10 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
                 AdGroupPacing.day,
                 AdGroupPacing.spent_today_micros,
                 _json(AdGroupPacing.controller_state),
-            ).where(AdGroupPacing.campaign_id % shards == shard)
+            ).where(
+                AdGroupPacing.campaign_id.between(first, last),
+                AdGroupPacing.campaign_id % shards == shard,
+            )
         )
     }
     # Every advertiser's "today" is within a day of the UTC date.
@@ -124,17 +139,26 @@ def load_shard(session: Session, *, shard: int, shards: int, tick_at: datetime) 
         for cid, day, spend in conn.execute(
             select(
                 CampaignDaySpend.campaign_id, CampaignDaySpend.day, CampaignDaySpend.spend_micros
-            ).where(CampaignDaySpend.day.in_(days), CampaignDaySpend.campaign_id % shards == shard)
+            ).where(
+                CampaignDaySpend.campaign_id.between(first, last),
+                CampaignDaySpend.campaign_id % shards == shard,
+                CampaignDaySpend.day.in_(days),
+            )
         )
     }
-    ad_group_spend: dict[tuple[int, date], int] = {
-        (gid, day): spend
-        for gid, day, spend in conn.execute(
-            select(
-                AdGroupDaySpend.ad_group_id, AdGroupDaySpend.day, AdGroupDaySpend.spend_micros
-            ).where(AdGroupDaySpend.day.in_(days), AdGroupDaySpend.campaign_id % shards == shard)
+    group_ids = [g.id for groups in ad_groups.values() for g in groups]
+    ad_group_spend: dict[tuple[int, date], int] = {}
+    for ids in _chunks(group_ids):
+        ad_group_spend.update(
+            ((gid, day), spend)
+            for gid, day, spend in conn.execute(
+                select(
+                    AdGroupDaySpend.ad_group_id,
+                    AdGroupDaySpend.day,
+                    AdGroupDaySpend.spend_micros,
+                ).where(AdGroupDaySpend.ad_group_id.in_(ids), AdGroupDaySpend.day.in_(days))
+            )
         )
-    }
     return ShardInputs(campaigns, ad_groups, states, campaign_spend, ad_group_spend)
 
 

@@ -24,7 +24,7 @@ export async function invoicesView(id, heading) {
       h(
         "table",
         { id: "invoices" },
-        h("thead", {}, h("tr", {}, ["Month", "Version", "Status", "Total", "Lines"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["Invoice", "Month", "Status", "Total", "Lines", "Documents"].map((t) => h("th", { scope: "col" }, t)))),
         h(
           "tbody",
           {},
@@ -32,14 +32,21 @@ export async function invoicesView(id, heading) {
             h(
               "tr",
               { "data-id": invoice.id },
+              h("td", { "data-label": "Invoice" }, `${invoice.number} rev. ${invoice.version}`),
               h("td", { "data-label": "Month" }, invoice.month.slice(0, 7)),
-              h("td", { "data-label": "Version", class: "num" }, String(invoice.version)),
               h("td", { "data-label": "Status" }, h("span", { class: `badge ${invoice.status.toLowerCase()}` }, invoice.status)),
               h("td", { "data-label": "Total", class: "num" }, formatMoney(invoice.total)),
               h(
                 "td",
                 { "data-label": "Lines" },
                 h("details", {}, h("summary", {}, `${invoice.lines.length} line(s)`), h("ul", {}, invoice.lines.map((line) => h("li", {}, `${line.description}: ${line.amount.amount}`)))),
+              ),
+              h(
+                "td",
+                { "data-label": "Documents" },
+                fileButton("PDF", invoice.pdfPath, `${invoice.number}-${invoice.version}.pdf`),
+                " ",
+                fileButton("CSV", invoice.csvPath, `${invoice.number}-${invoice.version}.csv`),
               ),
             ),
           ),
@@ -49,10 +56,15 @@ export async function invoicesView(id, heading) {
   );
 }
 
+// A file the API serves to the same token: fetched with it, then handed over.
+function fileButton(label, path, filename) {
+  return h("button", { type: "button", class: "link download", "data-path": path, onclick: () => download(path, filename).catch((e) => alert(e.message)) }, label);
+}
+
 function exportRow(job) {
   const action =
     job.status === "SUCCEEDED"
-      ? h("button", { type: "button", class: "link download", onclick: () => download(job.downloadPath, `billing-${job.from}-${job.to}.${job.format.toLowerCase()}`).catch((e) => alert(e.message)) }, "Download")
+      ? fileButton("Download", job.downloadPath, `billing-${job.from}-${job.to}.${job.format.toLowerCase()}`)
       : job.status === "FAILED"
         ? h("span", { class: "error" }, job.error || "failed")
         : h("span", { class: "muted" }, "being written…");
