@@ -27,7 +27,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -36,67 +35,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
 
 from ads.config import Settings
-from ads.db import make_engine
 from ads.schema_version import upgrade_to_head
+from bench.cpu import cpu_seconds, postmaster, settle, tree_cpu
 from bench.ingest_bench import baseline as copy_path
 from bench.ingest_bench import clear, free_port, make_ads, make_batches, wait_ready, write_path
 from tests.databases import fresh_postgres_database
 
 REPO = Path(__file__).resolve().parents[1]
-TICK = os.sysconf("SC_CLK_TCK")
 MILLION = 1_000_000
-
-
-def _stat(pid: int) -> list[str]:
-    # Fields after the command name (which may hold spaces), from field 3 on.
-    raw = Path(f"/proc/{pid}/stat").read_text()
-    return raw[raw.rindex(")") + 2 :].split()
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = _stat(pid)
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-
-
-def tree(root: int) -> list[int]:
-    """`root` and all its descendants, now."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents.setdefault(int(_stat(int(entry.name))[1]), []).append(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += parents.get(pid, [])
-    return found
-
-
-def tree_cpu(root: int) -> float:
-    """CPU seconds of `root`, its live descendants and the children it has reaped (a
-    PostgreSQL backend whose connection closed is counted in the postmaster's)."""
-    fields = _stat(root)
-    total = (int(fields[13]) + int(fields[14])) / TICK  # cutime, cstime
-    for pid in tree(root):
-        try:
-            total += cpu_seconds(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-def postmaster(settings: Settings) -> int:
-    engine = make_engine(settings)
-    with engine.connect() as conn:
-        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
-    engine.dispose()
-    return int(_stat(backend)[1])
 
 
 def measure(pg: int, python: Callable[[], float], run: Callable[[], Any]) -> tuple[float, float]:
@@ -104,7 +52,7 @@ def measure(pg: int, python: Callable[[], float], run: Callable[[], Any]) -> tup
     py_before, pg_before = python(), tree_cpu(pg)
     run()
     py_after = python()
-    time.sleep(2)  # backends of closed connections exit and are reaped by the postmaster
+    settle()
     return py_after - py_before, tree_cpu(pg) - pg_before
 
 

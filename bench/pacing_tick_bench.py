@@ -8,7 +8,9 @@ Each campaign has one ad group (one in ten with a budget cap) and spend today in
 counters. The tick is `recompute_shard(shard=0, shards=1)`: every campaign in one
 process and one transaction, i.e. the whole tick on one worker. The first tick inserts
 decisions; the second (next slot) updates them, the steady state. Target: <= 10 s for
-100,000 campaigns.
+100,000 campaigns. On PostgreSQL each tick's CPU time is reported too, of this process
+(all its threads) and of the whole PostgreSQL cluster, per campaign: the per-core figure
+of docs/capacity.md, which moves much less with the machine's load than the wall time.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ads.db import make_engine, session_factory
 from ads.ingestion.models import CampaignDaySpend
 from ads.pacing.service import recompute_shard
 from ads.schema_version import upgrade_to_head
+from bench.cpu import postmaster, tree_cpu
 from bench.ingest_bench import database
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles"]
@@ -92,21 +95,32 @@ def main() -> None:
             populate(settings, count)
             engine = make_engine(settings)
             sessions = session_factory(engine)
-            timings = []
+            pg = postmaster(settings) if args.database == "postgres" else None
+            timings, cpu = [], []
             for n in range(2):
                 slot = NOW.timestamp() + 60 * n
                 with sessions() as session:
+                    db_before = 0.0 if pg is None else tree_cpu(pg)
+                    cpu_before = time.process_time()
                     started = time.perf_counter()
                     result = recompute_shard(
                         session, slot=slot, shard=0, shards=1, settings=settings
                     )
                     timings.append(time.perf_counter() - started)
+                    cpu.append((time.process_time() - cpu_before,
+                                0.0 if pg is None else tree_cpu(pg) - db_before))  # fmt: skip
                 assert result.campaigns == count, result
             engine.dispose()
-        print(
+        line = (
             f"database={args.database} campaigns={count:,} "
             f"first tick {timings[0]:.2f} s, steady tick {timings[1]:.2f} s"
         )
+        if pg is not None:
+            line += "; CPU per campaign, first / steady: " + ", ".join(
+                f"{what} {cpu[0][i] * 1e6 / count:.0f} / {cpu[1][i] * 1e6 / count:.0f} µs"
+                for i, what in enumerate(("worker", "PostgreSQL"))
+            )
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
