@@ -47,3 +47,7 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     # Alembic announces each of its plugins at INFO whenever it is first imported.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # pika (RabbitMQ) logs each failed connection attempt as eight lines, errors with a
+    # traceback, before raising what its caller handles: a 20 s RabbitMQ outage filled
+    # the scheduler's log with thousands. The outage is logged once (ads.outages).
+    logging.getLogger("pika").setLevel(logging.CRITICAL)

@@ -5,7 +5,8 @@ Usage (repository root; root or a sudoer on Debian, as it may apt-get install se
 
 For each broker it starts, all on loopback and in a temp directory: PostgreSQL, the
 broker (Redis with the persistence production needs, or Debian's rabbitmq-server),
-`ads serve`, two `ads worker` processes and `ads scheduler`, as production runs them.
+`ads serve`, two `ads worker` processes and `ads scheduler`, as production runs them:
+under a supervisor that starts again a process that exits (and reports it).
 The ad server's load (bench/fault_load.py) posts events all along, resends one batch in
 ten, and an operator's probes poll /v1/pacing, /graphql, /metrics and /readyz, while:
 
@@ -18,7 +19,8 @@ Then it checks (bench/fault_checks.py) that the events stored are the events
 acknowledged, that every counter and aggregate equals its raw events and that
 `ads billing reconcile` finds no difference, and prints what clients saw during each
 fault: status codes, `Retry-After`, seconds from the fault's end to the first 200,
-and what the logs said. Figures go to bench/RESULTS.md; the JSON to --out.
+and what the logs said. Figures go to bench/RESULTS.md; the JSON and each process's log
+to --out.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,7 +74,12 @@ class Fault:
 
 
 class Deployment:
-    """The processes of one drill, started with the same environment as production."""
+    """The processes of one drill, started with the same environment as production, and
+    supervised as systemd's `Restart=on-failure` would: a process that exits (a worker
+    that starts while the broker is down exits 75, EX_TEMPFAIL) is started again after
+    a second, and each such exit is recorded."""
+
+    RESTART_SECONDS = 1.0
 
     def __init__(self, base: Path, env: dict[str, str]) -> None:
         self.base, self.env = base, env
@@ -80,13 +88,34 @@ class Deployment:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+        self.exits: list[dict[str, Any]] = []  # what the supervisor restarted, and why
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
     def start(self, name: str, *args: str) -> None:
         env = {**self.env, "PGAPPNAME": f"drill-{name}"}  # seen in pg_stat_activity
         log = (self.logs / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            [*ADS, *args], cwd=self.base, env=env, stdout=log, stderr=log
-        )
+        with self._lock:
+            self.commands[name] = args
+            self.processes[name] = subprocess.Popen(
+                [*ADS, *args], cwd=self.base, env=env, stdout=log, stderr=log
+            )
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(self.RESTART_SECONDS):
+            with self._lock:
+                exited = [
+                    (name, process.returncode)
+                    for name, process in self.processes.items()
+                    if process.poll() is not None
+                ]
+            for name, code in exited:
+                if self._stopping.is_set():
+                    return
+                self.exits.append({"process": name, "exit status": code, "at": time.monotonic()})
+                self.start(name, *self.commands[name])
 
     def start_all(self) -> None:
         self.start("serve", "serve", "--port", str(self.port))
@@ -103,11 +132,20 @@ class Deployment:
             time.sleep(0.2)
         raise RuntimeError("ads serve did not become ready")
 
-    def kill(self, name: str) -> None:
-        self.processes[name].send_signal(signal.SIGKILL)
-        self.processes[name].wait()
+    def supervise(self) -> None:
+        self._supervisor.start()
+
+    def kill_and_restart(self, name: str) -> None:
+        """SIGKILL, then started again at once (not counted as an exit of its own)."""
+        with self._lock:
+            self.processes[name].send_signal(signal.SIGKILL)
+            self.processes[name].wait()
+        self.start(name, *self.commands[name])
 
     def stop_all(self) -> None:
+        self._stopping.set()
+        if self._supervisor.is_alive():
+            self._supervisor.join()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -209,9 +247,8 @@ def kill_mid_aggregation(deployment: Deployment, database_url: str, broker_url: 
     broker.close()
     if victim is None:
         raise RuntimeError("no worker was seen aggregating within two minutes")
-    deployment.kill(victim)
+    deployment.kill_and_restart(victim)
     restored = time.monotonic()
-    deployment.start(victim, "worker")
     return Fault(
         "worker killed mid-aggregation",
         started,
@@ -269,7 +306,11 @@ def log_view(deployment: Deployment, name: str) -> dict[str, Any]:
     }
 
 
-def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> dict[str, Any]:
+def drill(
+    kind: str, *, outage_seconds: float, senders: int, warmup: float, out: Path
+) -> dict[str, Any]:
+    """One drill on one broker; the processes' logs are kept under `out`, the servers'
+    data directories removed."""
     base = Path(tempfile.mkdtemp(prefix=f"ads-drill-{kind}-"))
     if os.geteuid() == 0:
         os.chmod(base, 0o755)
@@ -296,6 +337,7 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
         subprocess.run([*ADS, "migrate"], env=env, cwd=base, check=True, capture_output=True)
         ads, token, admin = seed(postgres.url)
         deployment.start_all()
+        deployment.supervise()
         day = (datetime.now(UTC) - timedelta(days=2)).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
@@ -337,6 +379,8 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
             broker.stop()
         with suppress(subprocess.CalledProcessError):
             postgres.stop()
+        shutil.copytree(deployment.logs, out / f"{kind}-logs", dirs_exist_ok=True)
+        shutil.rmtree(base, ignore_errors=True)
     views = {
         fault.name: {
             "notes": fault.notes,
@@ -360,7 +404,10 @@ def drill(kind: str, *, outage_seconds: float, senders: int, warmup: float) -> d
         "findings": asdict(findings) | {"clean": findings.clean},
         "faults": views,
         "logs": {name: log_view(deployment, name) for name in deployment.processes},
-        "work_dir": str(base),
+        "restarted_by_the_supervisor": [
+            {**exit, "at": round(exit["at"] - began, 1)} for exit in deployment.exits
+        ],
+        "logs_dir": str(out / f"{kind}-logs"),
     }
 
 
@@ -398,6 +445,11 @@ def print_report(result: dict[str, Any]) -> None:
                 f"  failing {seen['seconds_failing']} s, recovered "
                 f"{seen['seconds_to_recover']} s after the fault ended"
             )
+    for exit in result["restarted_by_the_supervisor"]:
+        print(
+            f"  {exit['process']} exited with status {exit['exit status']} at "
+            f"{exit['at']} s into the load; the supervisor started it again"
+        )
     for name, logs in result["logs"].items():
         print(
             f"  log of {name}: {logs['lines']} lines, {logs['warnings']} warnings, "
@@ -417,7 +469,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     clean = True
     for kind in ["redis", "rabbitmq"] if args.broker == "both" else [args.broker]:
-        result = drill(kind, outage_seconds=args.outage, senders=args.senders, warmup=args.warmup)
+        result = drill(
+            kind, outage_seconds=args.outage, senders=args.senders, warmup=args.warmup, out=out
+        )
         (out / f"{kind}.json").write_text(json.dumps(result, indent=2, default=str))
         print_report(result)
         clean = clean and result["findings"]["clean"]

@@ -1,7 +1,8 @@
 """Ingestion as the table grows: 20 M events through the write path, rate per million.
 
-Usage (repository root; PostgreSQL only, about 20-40 minutes):
-    scripts/with-services .venv/bin/python bench/ingest_growth_bench.py [--events 20000000]
+Usage (repository root; PostgreSQL only, about 20-40 minutes on a quiet machine):
+    scripts/with-services .venv/bin/python bench/ingest_growth_bench.py \
+        [--events 20000000] [--step 1000000] [--baseline-events N]
 
 Two fresh databases on the same server, in the same run:
   ours      migrated to head: events keyed by (occurred_at, event_id), partitioned by day;
@@ -10,7 +11,10 @@ Two fresh databases on the same server, in the same run:
 The same `ads.ingestion.service.record_events` writes both (its plain INSERT names the
 same columns in either schema; there are no duplicates here, so its ON CONFLICT path is
 never taken), batches of 1,000, one commit each, and the two take turns one million
-events at a time, so both see the same load from other processes. Events are what an ad
+events at a time, so both see the same load from other processes. With
+`--baseline-events N` the baseline stops taking turns once it holds N events (its decline
+shows within a few million, and past that it is what makes the run long); ours goes on
+alone to `--events`. Events are what an ad
 server sends: ids are uuid4, occurrence times follow a clock that advances 10 µs per
 event (100,000 a second) with a lag of 0-5 s for most events, up to 5 minutes for 4%
 and up to 6 hours for 1%; 1,000 ads in 100 campaigns of 10 advertisers.
@@ -140,32 +144,45 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20 * MILLION)
     parser.add_argument("--step", type=int, default=MILLION, help="events per turn")
+    parser.add_argument(
+        "--baseline-events", type=int, default=None, help="stop the baseline at this many"
+    )
     args = parser.parse_args()
     turns = args.events // args.step
+    base_turns = turns if args.baseline_events is None else args.baseline_events // args.step
     with fresh_postgres_database() as ours_url, fresh_postgres_database() as base_url:
         ours = Target("ours", ours_url, "head", seed=1)
         base = Target("baseline", base_url, "0008", seed=1)
         print(f"events={args.events:,} step={args.step:,} batch={BATCH} load {load_average()}")
         print(" events  ours/s  baseline/s  ours÷baseline  size ours/baseline MiB  reads/event")
         for turn in range(turns):
-            for target in (ours, base) if turn % 2 == 0 else (base, ours):
-                target.ingest(args.step)
-            print(
-                f"{(turn + 1) * args.step / MILLION:5.1f}M  {ours.rates[-1]:8,.0f}  "
-                f"{base.rates[-1]:10,.0f}  {ours.rates[-1] / base.rates[-1]:13.2f}  "
-                f"{ours.sizes[-1] / 2**20:8,.0f} / {base.sizes[-1] / 2**20:8,.0f}  "
-                f"{ours.reads[-1]:.3f} / {base.reads[-1]:.3f}   load {load_average()}",
-                flush=True,
-            )
+            both = turn < base_turns
+            if both:
+                for target in (ours, base) if turn % 2 == 0 else (base, ours):
+                    target.ingest(args.step)
+            else:
+                ours.ingest(args.step)
+            line = f"{(turn + 1) * args.step / MILLION:5.1f}M  {ours.rates[-1]:8,.0f}  "
+            if both:
+                line += (
+                    f"{base.rates[-1]:10,.0f}  {ours.rates[-1] / base.rates[-1]:13.2f}  "
+                    f"{ours.sizes[-1] / 2**20:8,.0f} / {base.sizes[-1] / 2**20:8,.0f}  "
+                    f"{ours.reads[-1]:.3f} / {base.reads[-1]:.3f}"
+                )
+            else:
+                line += f"{'-':>10s}  {'-':>13s}  {ours.sizes[-1] / 2**20:8,.0f} /        -  "
+                line += f"{ours.reads[-1]:.3f} /     -"
+            print(f"{line}   load {load_average()}", flush=True)
         span = max(1, 2 * MILLION // args.step)
         for target in (ours, base):
             # Harmonic means: events over the time the span took.
             first = statistics.harmonic_mean(target.rates[:span])
             last = statistics.harmonic_mean(target.rates[-span:])
+            held, spanned = len(target.rates) * args.step, min(span, len(target.rates)) * args.step
             print(
-                f"{target.name:9s} first {span * args.step:,}: {first:,.0f}/s  "
-                f"last {span * args.step:,}: {last:,.0f}/s  last÷first {last / first:.2f}  "
-                f"{target.sizes[-1] / (turns * args.step):.0f} B/event"
+                f"{target.name:9s} first {spanned:,}: {first:,.0f}/s  "
+                f"last {spanned:,} of {held:,}: {last:,.0f}/s  "
+                f"last÷first {last / first:.2f}  {target.sizes[-1] / held:.0f} B/event"
             )
         for target in (ours, base):
             target.engine.dispose()

@@ -30,6 +30,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from ads.schema_version import require_current_schema
+
+    require_current_schema(settings)  # after the usage checks: a usage error is said first
     configure_logging(settings.log_level)
     options: dict[str, Any] = {
         "host": args.host,
@@ -174,7 +177,7 @@ def register(commands: Commands) -> None:
         default=1,
         help="HTTP processes on the one port (needs a broker; embedded mode is one process)",
     )
-    serve.set_defaults(handler=_serve)
+    serve.set_defaults(handler=_serve, uses_database=False)  # checks it itself
 
     worker = commands.add_parser("worker", help="run Dramatiq worker threads on the broker")
     worker.add_argument(

@@ -27,7 +27,7 @@ def _simulate(args: argparse.Namespace, _settings: Settings) -> int:
         scenario=args.scenario, seed=args.seed, out=Path(args.out), strategies=strategies,
         days=args.days, warmup_days=args.warmup_days, backend=args.backend,
         database_url=args.database_url, experiment=args.experiment,
-        allocation=args.allocation, seeds=args.seeds,
+        allocation=args.allocation, seeds=args.seeds, jobs=args.jobs,
     )  # fmt: skip
 
 
@@ -43,6 +43,12 @@ def register(commands: Commands) -> None:
         type=_seeds,
         default=None,
         help="run once per seed, e.g. 1-4 or 1,3,7, and compare (with --backend memory: fast)",
+    )
+    simulate.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="with --seeds: how many seeds run at once, one process each (default 1)",
     )
     simulate.add_argument("--out", default="var/simulation", help="directory for the files")
     simulate.add_argument(

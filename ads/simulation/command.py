@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from ads.errors import DomainError
@@ -36,6 +38,7 @@ def run_simulation(
     experiment: str | None = None,
     allocation: float = 0.5,
     seeds: Sequence[int] | None = None,
+    jobs: int = 1,
 ) -> int:
     """Simulate, print the summary and the target lines; exit code 0 even on FAIL lines.
 
@@ -52,6 +55,10 @@ def run_simulation(
         raise DomainError(
             "a pacing experiment runs on the real backend (--backend real)", field="experiment"
         )
+    if jobs < 1:
+        raise DomainError("--jobs is at least 1", field="jobs")
+    if jobs > 1 and seeds is None:
+        raise DomainError("--jobs runs several seeds at once: give --seeds", field="jobs")
     if seeds is not None and database_url is not None:
         raise DomainError(
             "--database-url holds one run: leave it out with --seeds", field="database_url"
@@ -64,20 +71,37 @@ def run_simulation(
     if seeds is None:
         run_once(loaded, seed, out, strategies, days, warmup_days, backend, database_url, arms)
         return 0
-    runs = []
-    for each in seeds:
-        print(f"seed {each}", file=sys.stderr)
-        result = run_once(
-            loaded, each, out / f"seed-{each}", strategies, days, warmup_days, backend,
-            None, arms, quiet=True,
-        )  # fmt: skip
-        runs.append(SeedRun(each, result.summaries, result.checks))
+    one_seed = partial(_seed_run, loaded, out, strategies, days, warmup_days, backend, arms)
+    if jobs == 1 or len(seeds) == 1:
+        runs = [one_seed(each) for each in seeds]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(seeds))) as pool:
+            runs = list(pool.map(one_seed, seeds))
     print(seeds_table(runs))
     out.mkdir(parents=True, exist_ok=True)
     path = out / "seeds.json"
     path.write_text(json.dumps(seeds_json(loaded.name, runs), indent=2) + "\n")
     print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _seed_run(
+    loaded: Scenario,
+    out: Path,
+    strategies: Sequence[str],
+    days: int | None,
+    warmup_days: int | None,
+    backend: str,
+    arms: tuple[PacingStrategy, float] | None,
+    seed: int,
+) -> SeedRun:
+    """One seed of a `--seeds` run, its files under `out/seed-N`; what the table needs."""
+    print(f"seed {seed}", file=sys.stderr)
+    result = run_once(
+        loaded, seed, out / f"seed-{seed}", strategies, days, warmup_days, backend, None,
+        arms, quiet=True,
+    )  # fmt: skip
+    return SeedRun(seed, result.summaries, result.checks)
 
 
 def run_once(

@@ -208,7 +208,8 @@ def simulate(
         if real is not None and real.experiment is not None and billed.assignment is not None
     }
     return SimulationResult(
-        scenario, seed, book, runs, per_day, summaries, curves, target_checks(summaries),
+        scenario, seed, book, runs, per_day, summaries, curves,
+        target_checks(summaries, targets=scenario.targets),
         measured, billing, backends, arms, capacity,
     )  # fmt: skip
 

@@ -149,3 +149,20 @@ def test_the_headroom_is_the_hard_cap_less_spend_as_of_the_version(
     # As of the tick that made this version: the ad server counts its spend since.
     assert published["computedAt"] == "2026-11-20T17:01:00Z"
     assert published["version"] == 2
+
+
+def test_rates_far_below_a_ten_thousandth_reach_the_ad_server_as_decided(
+    client: TestClient, session: Session, settings: Settings, service_token: str
+) -> None:
+    # A new campaign starts at the controller's floor (10⁻⁶) and, while no spend shows
+    # its traffic, doubles its rate each tick: every one of these rates is below 10⁻⁴,
+    # which four decimals published as 0, a stop.
+    live = build_tree(session)
+    served = []
+    for minute in range(6):
+        recompute_shard(session, slot=SLOT + 60 * minute, shard=0, shards=1, settings=settings)
+        [published] = client.get("/v1/pacing", headers=auth(service_token)).json()["campaigns"]
+        assert published["status"] == "LIMITED_BY_BUDGET"
+        assert published["adGroups"] == {str(live.ad_group_id): published["throttle"]}
+        served.append(published["throttle"])
+    assert served == [1e-06, 2e-06, 4e-06, 8e-06, 1.6e-05, 3.2e-05]

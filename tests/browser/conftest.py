@@ -166,9 +166,9 @@ class Browser:
             elements = driver.find_elements(By.CSS_SELECTOR, css)
             return elements[0] if elements and elements[0].is_displayed() else False
 
-        return self._until(found)  # type: ignore[no-any-return]
+        return self.until(found)  # type: ignore[no-any-return]
 
-    def _until(self, condition: Callable[[WebDriver], Any]) -> Any:
+    def until(self, condition: Callable[[WebDriver], Any]) -> Any:
         """Wait for the condition; elements replaced by a re-render are looked up again."""
         waiting = WebDriverWait(
             self.driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
@@ -189,7 +189,7 @@ class Browser:
                     return element
             return False
 
-        return self._until(found)  # type: ignore[no-any-return]
+        return self.until(found)  # type: ignore[no-any-return]
 
     def all(self, css: str) -> list[WebElement]:
         return self.driver.find_elements(By.CSS_SELECTOR, css)

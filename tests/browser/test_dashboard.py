@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from ads.campaigns.models import Campaign
 from ads.campaigns.service import update_campaign
 from ads.config import Settings
 from ads.pacing.service import recompute_shard
+from ads.time import day_bounds, local_day
 from ads.tokens.service import create_token
 from tests import factories
 from tests.api.documents import document
@@ -99,6 +101,36 @@ def test_a_tenant_token_sees_only_its_own_advertiser(browser: Browser, shop: Sho
     assert [t.text for t in browser.all(".tabs .tab")] == ["Campaigns"]
 
 
+LATE_ANSWERS = """
+const slow = arguments[0];
+const original = window.fetch;
+window.lateAnswers = 0;
+window.fetch = async (url, options) => {
+  const response = await original(url, options);
+  if (options && String(options.body).includes(slow)) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    window.lateAnswers += 1;
+  }
+  return response;
+};
+"""
+
+
+def test_a_page_answered_late_does_not_replace_the_page_moved_to(
+    browser: Browser, shop: Shop
+) -> None:
+    browser.sign_in(shop.tokens["ADVERTISER"])
+    browser.wait("#advertisers tbody a")
+    browser.driver.execute_script(LATE_ANSWERS, document("Advertisers").id)
+    browser.go("#/")  # the advertisers again, answered 1.5 s late...
+    browser.go(f"#/campaigns/{_gid('Campaign', shop.campaign)}")  # ...after this one
+    browser.wait(".pacing-chart")
+    browser.until(lambda driver: driver.execute_script("return window.lateAnswers") >= 1)
+    time.sleep(1)  # what the late answer would have drawn, it would have drawn by now
+    assert browser.all(".pacing-chart")
+    assert not browser.all("#advertisers")
+
+
 def _names(browser: Browser) -> list[str]:
     return [a.text for a in browser.all("#campaigns tbody td:first-child a")]
 
@@ -140,6 +172,33 @@ def _spend_today(session: Session, settings: Settings, send: Send, shop: Shop) -
     recompute_shard(session, slot=now.timestamp() // 60 * 60, shard=0, shards=1, settings=settings)
 
 
+def test_the_campaign_list_shows_spend_pacing_and_throttle_as_the_api_answers(
+    browser: Browser, shop: Shop, session: Session, settings: Settings, send: Send
+) -> None:
+    _spend_today(session, settings, send, shop)
+    advertiser = _gid("Advertiser", shop.acme)
+    answer = browser.server.graphql(
+        shop.tokens["ADVERTISER"],
+        {
+            "documentId": document("CampaignList").id,
+            "variables": {"advertiser": advertiser, "first": 25},
+        },
+    )["data"]["advertiser"]["campaigns"]["nodes"]
+    launch = next(c for c in answer if c["name"] == "Acme launch")
+    browser.sign_in(shop.tokens["ADVERTISER"])
+    browser.go(f"#/advertisers/{advertiser}")
+    row = browser.wait(f"#campaigns tr[data-id='{launch['id']}']")
+    cells = {
+        td.get_attribute("data-label"): td.text for td in row.find_elements(By.CSS_SELECTOR, "td")
+    }
+    throttle = launch["pacing"]["throttleRate"]
+    assert cells["Spent today"] == "14.00 USD"
+    assert cells["Pacing"] == launch["pacing"]["status"].replace("_", " ")
+    assert cells["Throttle"] == f"{throttle * 100:.{3 if 0 < throttle < 0.01 else 1}f}%"
+    assert cells["Budget"] == "100.00 USD daily"
+    assert cells["Ad groups"] == "1"
+
+
 def test_the_campaign_chart_draws_the_points_the_api_returned(
     browser: Browser, shop: Shop, session: Session, settings: Settings, send: Send
 ) -> None:
@@ -147,7 +206,7 @@ def test_the_campaign_chart_draws_the_points_the_api_returned(
     campaign = _gid("Campaign", shop.campaign)
     browser.sign_in(shop.tokens["ADVERTISER"])
     browser.go(f"#/campaigns/{campaign}")
-    browser.wait(".pacing-chart")
+    drawn_as_of = datetime.fromisoformat(browser.wait(".pacing-chart").get_attribute("data-as-of"))
     drawn_actual = {
         c.get_attribute("data-at"): c.get_attribute("data-micros")
         for c in browser.all(".pacing-chart circle.point.actual")
@@ -160,7 +219,14 @@ def test_the_campaign_chart_draws_the_points_the_api_returned(
     answer = browser.server.graphql(
         shop.tokens["ADVERTISER"], {"documentId": curve_document.id, "variables": {"id": campaign}}
     )["data"]["campaign"]["pacingCurve"]
-    hours = [p for p in answer["points"] if p["at"].endswith(":00:00Z")]
+    # The API is asked again a moment after the page asked: the hours behind the page's
+    # reading are the same in both answers (an hour may have ended in between).
+    hours = [
+        p
+        for p in answer["points"]
+        if p["at"].endswith(":00:00Z") and datetime.fromisoformat(p["at"]) <= drawn_as_of
+    ]
+    assert hours
     assert len(drawn_target) == len(answer["points"]) >= 24
     for point in hours:
         assert drawn_target[point["at"]] == point["target"]["amountMicros"]
@@ -181,6 +247,37 @@ def test_the_campaign_chart_draws_the_points_the_api_returned(
         "#curve-day", str(datetime.fromisoformat(answer["day"]).date() - timedelta(days=1))
     )
     assert browser.all("#next-day")
+
+
+def _last_day_of_length(tz: ZoneInfo, hours: int) -> date:
+    day = local_day(datetime.now(UTC), tz) - timedelta(days=1)
+    while True:
+        start, end = day_bounds(day, tz)
+        if end - start == timedelta(hours=hours):
+            return day
+        day -= timedelta(days=1)
+
+
+@pytest.mark.parametrize(("hours", "third_hour"), [(23, "04:00"), (25, "02:00")])
+def test_a_daylight_saving_day_is_drawn_as_long_as_it_is(
+    browser: Browser, session: Session, hours: int, third_hour: str
+) -> None:
+    paris = factories.advertiser(session, name="Paris", timezone="Europe/Paris")
+    campaign = factories.campaign(
+        session, paris.id, name="Paris", start_at=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    token = create_token(session, role=Role.ADVERTISER, advertiser_ids=[paris.id])[1]
+    day = _last_day_of_length(ZoneInfo("Europe/Paris"), hours)
+    browser.sign_in(token)
+    browser.go(f"#/campaigns/{_gid('Campaign', campaign.id)}?day={day}")
+    browser.wait_text("#curve-day", f"{day} ({hours} h")
+    assert browser.wait(".pacing-chart").get_attribute("data-hours") == str(hours)
+    assert len(browser.all(".pacing-chart circle.point.target")) == hours + 1
+    assert len(browser.all(".hourly-chart rect.bar")) == hours
+    # Every third hour is labelled with the local clock: the day's hours as they were.
+    labels = [t.text for t in browser.all(".pacing-chart .x-axis text")]
+    assert labels[:2] == ["00:00", third_hour]
+    assert len(labels) == hours // 3 + 1
 
 
 def test_a_budget_edit_is_saved_and_shown(browser: Browser, shop: Shop, session: Session) -> None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from ads.campaigns.rules import BillingEvent
-from ads.simulation.market.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
+from ads.simulation.market.auction import (
+    Candidate,
+    charge_micros,
+    ecpm_usd_micros,
+    first_price,
+    second_price,
+)
 
 
 def always() -> float:
@@ -45,6 +51,17 @@ def test_zero_throttle_never_enters_and_targeting_filters() -> None:
     won = second_price(ranked, user=0.5, floor_ecpm=1_000_000, coin=always)
     assert won is not None
     assert (won.key, won.price_ecpm) == (3, 1_000_000)
+
+
+def test_at_first_price_the_highest_entrant_pays_its_own_bid() -> None:
+    won = first_price(RANKED, user=0.5, floor_ecpm=1_000_000, coin=always)
+    assert won is not None
+    assert (won.key, won.price_ecpm) == (1, 5_000_000)
+    ranked = [Candidate(1, 5_000_000, 0.5), *RANKED[1:]]
+    won = first_price(ranked, user=0.5, floor_ecpm=1_000_000, coin=never)
+    assert won is not None
+    assert (won.key, won.price_ecpm) == (2, 3_000_000)
+    assert first_price(RANKED, user=0.5, floor_ecpm=6_000_000, coin=always) is None
 
 
 def test_cpm_charge_is_the_price_per_impression_rounded_up() -> None:

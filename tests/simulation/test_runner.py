@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ads.simulation.evaluation.report import table, write_outputs
+from ads.simulation.market.auction import Pricing
 from ads.simulation.market.scenario import bundled_scenarios, load_scenario, parse_scenario
 from ads.simulation.runner import simulate
 
@@ -30,6 +31,20 @@ def test_bundled_scenarios_load() -> None:
     assert "default" in names
     for name in names:
         assert load_scenario(name).name == name
+
+
+def test_pricing_and_targets_are_read_and_a_bad_pricing_is_refused() -> None:
+    scenario = parse_scenario(
+        {
+            "competition": {"pricing": "first_price"},
+            "targets": {"last_spend_from": 0.9, "floor_share_below": 0.05},
+        }
+    )
+    assert scenario.competition.pricing is Pricing.FIRST_PRICE
+    assert (scenario.targets.last_spend_from, scenario.targets.floor_share_below) == (0.9, 0.05)
+    assert parse_scenario({}).competition.pricing is Pricing.SECOND_PRICE
+    with pytest.raises(ValueError, match="pricing"):
+        parse_scenario({"competition": {"pricing": "vickrey"}})
 
 
 def test_unknown_keys_are_refused() -> None:

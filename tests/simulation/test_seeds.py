@@ -72,6 +72,20 @@ def test_simulate_over_seeds_prints_each_and_writes_them(
     assert f"{passed}/2  worst overdelivery" in printed
 
 
+def test_seeds_run_at_once_give_the_same_figures(tmp_path: Path) -> None:
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text(TINY_TOML)
+    figures = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs-{jobs}"
+        argv = ["simulate", "--backend", "memory", "--scenario", str(scenario), "--seeds",
+                "1-2", "--strategies", "production", "--jobs", jobs, "--out", str(out)]  # fmt: skip
+        assert main(argv) == 0
+        figures.append(json.loads((out / "seeds.json").read_text()))
+        assert (out / "seed-2" / "metrics.json").exists()
+    assert figures[0] == figures[1]
+
+
 def test_simulate_refuses_bad_input_before_running(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -86,6 +100,10 @@ def test_simulate_refuses_bad_input_before_running(
     assert main(["simulate", "--seeds", "1-2", "--database-url", "sqlite:///x.db",
                  "--out", str(out)]) == 1  # fmt: skip
     assert "leave it out with --seeds" in capsys.readouterr().err
+    assert main(["simulate", "--seeds", "1-2", "--jobs", "0", "--out", str(out)]) == 1
+    assert "--jobs is at least 1" in capsys.readouterr().err
+    assert main(["simulate", "--jobs", "2", "--out", str(out)]) == 1
+    assert "give --seeds" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["simulate", "--seed", "1", "--seeds", "1-2", "--out", str(out)])
     assert exit_info.value.code == 2

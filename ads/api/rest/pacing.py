@@ -3,6 +3,12 @@
 Compact JSON, ordered by campaign id: `{"campaigns": [{"id", "throttle", "status",
 "version", "computedAt", "adGroups": {"<id>": effective throttle}, "maxChargeMicros",
 "headroomMicros", "headroomUntil"}]}`.
+`throttle` (and each ad group's) is the probability, from 0 to 1, that the campaign
+enters an auction: a JSON number with four significant digits, floored, never above what
+the pacing controller decided (`ads.pacing.domain.precision`). Rates run down to 10⁻⁶
+(the controller's floor; campaigns with far more traffic than budget need 10⁻⁵ and
+less), so expect exponent notation such as `1.234e-05`, and compare a coin in [0, 1)
+against the number as a double: rounding it to a few decimals stops such a campaign.
 `maxChargeMicros` is the budget-aware bid cap, a string of digits (campaign currency
 micros) or null when uncapped: the largest single charge the campaign may incur until
 the next poll. Cap the campaign's bids at it (CPM: bid / 1000 per impression at most

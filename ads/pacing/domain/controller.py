@@ -103,16 +103,33 @@ class ControllerConfig:
     """Controller tuning, one per deployment (or per campaign class).
 
     tick_seconds: interval between ticks, also taken as the ad server's polling interval.
-    initial_rate: STANDARD rate before any traffic estimate exists.
+    initial_rate: STANDARD rate of a campaign's very first tick; until its spend shows
+        its traffic, the rate then doubles every tick (from the floor to 1 in 20 ticks).
     min_rate: STANDARD floor while budget remains, so the traffic estimate stays alive.
-    gain: fraction of the spend gap to the curve closed per interval.
+        10⁻⁶ by default, chosen to be below what any campaign needs: a $5 day against
+        ten billion opportunities a day needs about 10⁻⁶, and the rate published to
+        the ad server keeps its precision down to there (`ads.pacing.domain.precision`).
+        A campaign reaches it only when it is far ahead of its curve, never as the
+        place where it rests: a floor above a campaign's rate makes it overspend and
+        stop, over and over.
+    gain: fraction of the spend gap to the curve closed per interval when behind; when
+        ahead, the same gap divides the rate by e^(gain x gap / the curve's spend over
+        the interval) instead (see `_plan`), so the rate moves by factors, at the
+        same relative speed whatever its magnitude, and never to the floor at once.
     slope_gain: fraction of the slope gap closed per interval (1: jump to the rate whose
         expected spend slope equals the curve's; lower values move from the last rate).
     dead_band_fraction, dead_band_min_micros: gaps to the curve within max(fraction x
         budget still to be paced today, min micros) are left alone (the hysteresis band);
         raise the minimum for small budgets whose single auctions are large.
-    smoothing: share of the traffic estimate's evidence forgotten per full-rate tick.
+    smoothing: share of the traffic estimate's evidence forgotten per tick, so that it
+        follows the traffic over the day at any rate, but never below `evidence_charges`.
     slow_smoothing: the same for the slow estimate the overdelivery guard also uses.
+    evidence_charges: the least evidence, in charges, either estimate keeps: it forgets
+        no faster than new spend replaces it, so a campaign buying a few charges an
+        hour (a tiny rate, or a small budget of large clicks) keeps a stable estimate
+        instead of one that collapses between two charges and swings the rate to 1.
+    max_step: the most the rate may rise in one tick, as a factor of the highest rate
+        published over the last refresh horizon (none when all of those were 0).
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
         and until the next decision takes over) crosses the hard cap (`ads.pacing.domain.guard`).
     held_risk: the same chance when the ad server holds the headroom
@@ -120,14 +137,16 @@ class ControllerConfig:
     """
 
     tick_seconds: float = 60.0
-    initial_rate: float = 0.05
-    min_rate: float = 0.001
+    initial_rate: float = 1e-6
+    min_rate: float = 1e-6
     gain: float = 0.25
     slope_gain: float = 1.0
     dead_band_fraction: float = 0.005
     dead_band_min_micros: int = 0
     smoothing: float = 0.2
     slow_smoothing: float = 0.02
+    evidence_charges: float = 30.0
+    max_step: float = 32.0
     guard_risk: float = 0.002
     held_risk: float = 0.1
 
@@ -142,6 +161,10 @@ class ControllerConfig:
             raise ValueError("the dead band is non-negative")
         if not 0.0 < self.smoothing <= 1.0 or not 0.0 < self.slow_smoothing <= 1.0:
             raise ValueError("smoothing lies in (0, 1]")
+        if not 0.0 <= self.evidence_charges < math.inf:
+            raise ValueError("evidence_charges is finite and non-negative")
+        if not 1.0 < self.max_step < math.inf:
+            raise ValueError("max_step is a finite factor above 1")
         if not 0.0 < self.guard_risk < 1.0 or not 0.0 < self.held_risk < 1.0:
             raise ValueError("guard_risk and held_risk lie in (0, 1)")
 
@@ -270,7 +293,7 @@ class PacingController:
             in_flight = 0.0 if rate is None else rate * unseen
             poll = cfg.tick_seconds if inp.poll_seconds is None else inp.poll_seconds
             last = history[-1] if history else prev.throttle
-            planned = self._plan(last, rate, in_flight, inp)
+            planned = self._plan(history, last, rate, in_flight, inp)
             guard_rate = learned.guard_rate_estimate
             guarded = guard(
                 GuardInput(
@@ -323,9 +346,11 @@ class PacingController:
 
         Reported spend was bought about one refresh horizon (plus half a tick) earlier,
         so it is divided by the rate in force then, not by the current one. Old evidence
-        is forgotten per unit of new exposure, not per tick: at a tiny rate a tick says
-        little about traffic and must not wash out what full-rate ticks showed (else the
-        estimate collapses towards 0 and the rate swings to 1).
+        is forgotten with time, `smoothing` per tick, so the estimate follows the day's
+        traffic at a rate of 10⁻⁵ as it does at 1; but never faster than new spend
+        replaces it (`evidence_charges`): at a tiny rate a tick says little about
+        traffic and must not wash out what earlier ticks showed (else the estimate
+        collapses towards 0 and the rate swings to 1).
         """
         cfg = self.config
         ticks_ago = inp.refresh_horizon_seconds / cfg.tick_seconds + 0.5
@@ -334,8 +359,11 @@ class PacingController:
             return prev
         spend = max(0, inp.spend_since_last_tick_micros)  # corrections don't unlearn traffic
         exposure = bought_at * elapsed
-        keep = (1 - cfg.smoothing) ** (exposure / cfg.tick_seconds)
-        slow = (1 - cfg.slow_smoothing) ** (exposure / cfg.tick_seconds)
+        ticks = elapsed / cfg.tick_seconds
+        # Evidence in charges: the largest one when known, else a thousandth of the budget.
+        least = cfg.evidence_charges * (inp.max_charge_micros or inp.day_budget_micros / 1000)
+        keep = _kept(prev.spend_sum_micros, spend, (1 - cfg.smoothing) ** ticks, least)
+        slow = _kept(prev.slow_spend_sum_micros, spend, (1 - cfg.slow_smoothing) ** ticks, least)
         return ControllerState(
             throttle=prev.throttle,
             spend_sum_micros=keep * prev.spend_sum_micros + spend,
@@ -368,13 +396,32 @@ class PacingController:
             window -= step
         return throttle_seconds
 
-    def _plan(self, last: float, rate: float | None, in_flight: float, inp: TickInput) -> float:
-        """The rate the mode asks for, before the overdelivery guard."""
+    def _plan(
+        self,
+        history: tuple[float, ...],
+        last: float,
+        rate: float | None,
+        in_flight: float,
+        inp: TickInput,
+    ) -> float:
+        """The rate the mode asks for, before the overdelivery guard.
+
+        STANDARD: the rate whose expected spend follows the curve's slope over the next
+        interval (the feedforward), corrected by the gap to the curve outside the dead
+        band. Behind, the correction adds `gain` x the gap to the interval's spend, as
+        a proportional controller does. Ahead, it multiplies the rate by
+        e^(gain x gap / the interval's spend): the same first-order step for a small
+        gap, but in log space, so a rate of 10⁻⁵ falls by factors as one of 0.5 does,
+        instead of to the floor as soon as the gap exceeds the slope, which is what
+        holds a campaign at the floor while it overspends there.
+        """
         cfg = self.config
         if inp.mode is PacingMode.ACCELERATED:
             return 1.0
         if rate is None:
-            return cfg.initial_rate
+            # No traffic seen yet: the first tick at the initial rate, then probe up by
+            # doubling (a jump could buy a refresh horizon of unknown traffic at once).
+            return cfg.initial_rate if not history else _probe(last, cfg)
         # The new rate takes effect at the next poll and holds for one tick.
         tick = timedelta(seconds=cfg.tick_seconds)
         begin = inp.now + timedelta(seconds=min(cfg.tick_seconds, inp.refresh_horizon_seconds))
@@ -390,16 +437,46 @@ class PacingController:
         per_unit = rate * cfg.tick_seconds  # expected spend over one tick at throttle 1
         slope_spend = cfg.slope_gain * (target_end - target_begin)
         slope_spend += (1 - cfg.slope_gain) * per_unit * last
-        wanted = slope_spend + cfg.gain * gap
+        wanted = _corrected(slope_spend, cfg.gain * gap)
         if per_unit <= 0:
-            # Exposure but no spend yet: nothing to scale by, so probe upwards by doubling
-            # (a jump to 1 could spend a horizon's worth of unknown traffic at once).
-            return min(1.0, 2 * max(last, cfg.initial_rate)) if wanted > 0 else cfg.min_rate
-        return min(1.0, max(cfg.min_rate, wanted / per_unit))
+            # Exposure but no spend yet: nothing to scale by, so keep probing upwards.
+            return _probe(last, cfg) if wanted > 0 else cfg.min_rate
+        rate_asked = min(1.0, max(cfg.min_rate, wanted / per_unit))
+        # Rising by at most `max_step` over the rates still buying unseen spend: the
+        # traffic estimate divides that spend by those rates, which a jump of orders of
+        # magnitude between two ticks would make meaningless.
+        peak = max(history[-self._window(inp) :], default=0.0)
+        return rate_asked if peak <= 0 else min(rate_asked, cfg.max_step * peak)
+
+    def _window(self, inp: TickInput) -> int:
+        """Ticks from a rate's publication to the last of its spend being reported."""
+        return math.ceil(inp.refresh_horizon_seconds / self.config.tick_seconds) + 1
 
     @staticmethod
     def _fraction(inp: TickInput, moment: datetime) -> float:
         return target_fraction(inp.profile, inp.day_start, inp.day_end, inp.tz, moment)
+
+
+def _probe(last: float, cfg: ControllerConfig) -> float:
+    """Twice the last rate (at least the initial one), at most 1."""
+    return min(1.0, 2 * max(last, cfg.initial_rate))
+
+
+def _corrected(slope_spend: float, correction: float) -> float:
+    """The interval's spend with the gap's correction: added when behind, in log space
+    when ahead (continuous and increasing in the correction, with slope 1 at 0)."""
+    if correction >= 0 or slope_spend <= 0:
+        return slope_spend + correction
+    return slope_spend * math.exp(correction / slope_spend)
+
+
+def _kept(held: float, new: float, forget: float, least: float) -> float:
+    """The share of `held` evidence to keep: `forget`, unless that leaves less than
+    `least` with the `new` evidence added; then as much as makes up `least` (all of it
+    at most)."""
+    if held <= 0 or held * forget + new >= least:
+        return forget
+    return min(1.0, (least - new) / held)
 
 
 def _dead_zone(gap: float, band: float) -> float:
@@ -412,11 +489,18 @@ def _dead_zone(gap: float, band: float) -> float:
 
 
 def _throttle_ago(recent: tuple[float, ...], ticks_ago: float) -> float | None:
-    """Rate published `ticks_ago` ticks before now (1 = last tick), interpolated."""
+    """Rate published `ticks_ago` ticks before now (1 = last tick), interpolated in log
+    space: rates move by factors, and between 10⁻⁵ and 10⁻³ the arithmetic mean would be
+    the larger one, a hundred times what bought the spend (0 when either is 0)."""
     low = max(1, math.floor(ticks_ago))
     if low > len(recent):
         return None
     if low + 1 > len(recent):
         return recent[-low]
     weight = min(1.0, max(0.0, ticks_ago - low))
-    return (1 - weight) * recent[-low] + weight * recent[-low - 1]
+    newer, older = recent[-low], recent[-low - 1]
+    if weight == 0.0 or newer == older:
+        return newer
+    if newer <= 0.0 or older <= 0.0:
+        return 0.0
+    return newer ** (1 - weight) * older**weight

@@ -7,7 +7,6 @@ the same rows gives the same rows.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,14 +23,10 @@ from ads.pacing.domain.budget import (
 )
 from ads.pacing.domain.controller import PacingController, TickInput, effective_throttle
 from ads.pacing.domain.exposure import HourExposure, advance
+from ads.pacing.domain.precision import published_rate
 from ads.pacing.domain.profile import DEFAULT_DIURNAL, TrafficProfile
 from ads.pacing.domain.state import ControllerState
 from ads.time import day_bounds, local_day, zone
-
-#: Published rates are floored to this many decimals: the ad server gets a stable value
-#: (the ETag does not move on noise) that is never above what the controller decided.
-PUBLISHED_DECIMALS = 4
-_SCALE = 10**PUBLISHED_DECIMALS
 
 
 @dataclass
@@ -73,10 +68,6 @@ class DayRefresh:
     spent_before_today: dict[int, int]
     profiles: dict[int, list[float] | None]
     exposures: dict[int, ExposureStep] = field(default_factory=dict)
-
-
-def published(rate: float) -> float:
-    return math.floor(rate * _SCALE) / _SCALE
 
 
 class ShardDecider:
@@ -169,7 +160,7 @@ class ShardDecider:
                 **common,
             ),
         )
-        throttle = published(decision.throttle)
+        throttle = published_rate(decision.throttle)
         groups: dict[str, float] = {}
         for group in inputs.ad_groups.get(row.id, []):
             rate = throttle if group.status is DeliveryStatus.ACTIVE else 0.0
@@ -260,14 +251,14 @@ class ShardDecider:
                 **common,
             ),
         )
-        applied = effective_throttle(campaign_throttle, published(decision.throttle))
+        applied = effective_throttle(campaign_throttle, published_rate(decision.throttle))
         out.ad_groups.append(
             {
                 "ad_group_id": group.id,
                 "campaign_id": group.campaign_id,
                 "day": today,
                 "status": decision.status,
-                "throttle": published(decision.throttle),
+                "throttle": published_rate(decision.throttle),
                 "day_budget_micros": group.budget_cap_micros,
                 "spent_today_micros": spent,
                 "target_spend_micros": decision.target_spend_micros,

@@ -56,7 +56,11 @@ class Headroom:
 
 
 class PacingBackend(Protocol):
-    """Receives events as they arrive and publishes throttles (and bid caps) at each tick."""
+    """Receives events as they arrive and publishes throttles (and bid caps) at each tick.
+
+    A backend may also say its strategy's lowest rate while budget remains
+    (`floor_rate`, for the share of minutes at the floor); without it, none is counted.
+    """
 
     def ingest(self, now: datetime, events: Sequence[SpendEvent]) -> None: ...
 
@@ -94,6 +98,7 @@ class InMemoryPacing:
         self.rule = rule or BudgetRule()
         self.rooms: dict[int, Headroom] = {}
         self.strategy = strategy
+        self.floor_rate: float | None = getattr(strategy, "floor_rate", None)
         self.horizon = refresh_horizon_seconds
         self.poll = poll_seconds
         self.reported: dict[tuple[int, int], int] = defaultdict(int)

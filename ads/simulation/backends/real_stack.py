@@ -43,6 +43,7 @@ from ads.campaigns.service import create_ad, create_ad_group, create_campaign
 from ads.config import Settings
 from ads.db import make_engine, session_factory
 from ads.ingestion.service import record_events
+from ads.pacing.domain.controller import DEFAULT_CONFIG
 from ads.pacing.experiments.models import PacingExperiment
 from ads.pacing.experiments.rules import PacingStrategy
 from ads.pacing.experiments.service import create_experiment
@@ -94,6 +95,8 @@ class RealStack:
     ) -> None:
         self.scenario = scenario
         self.book = book
+        #: The pacing service's lowest rate while budget remains.
+        self.floor_rate = DEFAULT_CONFIG.min_rate
         self.settings = stack_settings(scenario, database_url)
         upgrade_to_head(self.settings)
         self.engine: Engine = make_engine(self.settings)

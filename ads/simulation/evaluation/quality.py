@@ -21,6 +21,14 @@ allowance):
   hourly delivered / hourly target, enough-traffic campaign-days only.
 * revenue: what may be charged, min(delivered, B) (billing charges no overdelivery),
   in USD; effective CPM over impressions and CPC over clicks of CPC ad groups, in USD.
+* at the floor: a minute in which the campaign served at its strategy's lowest rate or
+  below it (0 < throttle <= the floor; 0 is a stop, not the floor). The share of all
+  campaign-minutes at the floor, and the share of campaign-days that spent more than
+  half their minutes there: a pacer whose resolution does not reach a campaign's rate
+  holds it at the floor, where it spends too fast and is stopped, or stalls.
+* last spend: the share of its local day gone when a campaign-day's last charge came,
+  over campaign-days with enough traffic (a campaign that paces to the end of its day
+  spends in its last minutes): the lowest, the 10th percentile and the median.
 """
 
 from __future__ import annotations
@@ -58,6 +66,9 @@ class DayMetrics:
     clicks: int
     revenue_usd: float
     click_cost_usd: float
+    minutes: int = 0
+    floor_minutes: int = 0
+    last_spend_fraction: float | None = None
 
     @property
     def early_exhaustion(self) -> bool:
@@ -84,6 +95,11 @@ class Summary:
     revenue_usd: float
     ecpm_usd: float
     ecpc_usd: float
+    floor_share: float = 0.0
+    mostly_at_floor_share: float = 0.0
+    last_spend_min: float | None = None
+    last_spend_p10: float | None = None
+    last_spend_median: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -116,17 +132,26 @@ def day_metrics(
     target: list[float],
     *,
     enough_traffic: bool,
+    floor_rate: float | None = None,
 ) -> DayMetrics:
-    """Metrics of one campaign-day given its target curve and whether traffic could fill it."""
+    """Metrics of one campaign-day given its target curve and whether traffic could fill it.
+
+    `floor_rate` is the strategy's lowest rate while budget remains (None: it has none).
+    """
     budget = max(cd.budget_micros, 1)
     delivered = sum(cd.spend_per_minute)
     minutes = len(cd.spend_per_minute)
-    errors, running, exhausted = [], 0, None
+    errors, running, exhausted, last = [], 0, None, None
     for m, spent in enumerate(cd.spend_per_minute):
         running += spent
         errors.append(abs(running - budget * target[m]) / budget)
         if exhausted is None and running >= EXHAUSTED_SHARE * budget:
             exhausted = (m + 1) / minutes
+        if spent:
+            last = m
+    at_floor = (
+        0 if floor_rate is None else sum(1 for t in cd.throttle_per_minute if 0.0 < t <= floor_rate)
+    )
     rate = campaign.usd_per_unit / 1e6
     return DayMetrics(
         campaign=cd.key,
@@ -144,6 +169,9 @@ def day_metrics(
         clicks=cd.clicks,
         revenue_usd=min(delivered, cd.budget_micros) * rate,
         click_cost_usd=cd.click_cost_micros * rate,
+        minutes=minutes,
+        floor_minutes=at_floor,
+        last_spend_fraction=None if last is None else (last + 1) / minutes,
     )
 
 
@@ -163,7 +191,11 @@ def all_day_metrics(
             curve = target_curve(book[key[0]], cd, regions)
             if curves is not None:
                 curves[key] = curve
-        out.append(day_metrics(book[key[0]], cd, curve, enough_traffic=key in enough))
+        out.append(
+            day_metrics(
+                book[key[0]], cd, curve, enough_traffic=key in enough, floor_rate=run.floor_rate
+            )
+        )
     return out
 
 
@@ -173,6 +205,8 @@ def summarize(strategy: str, days: list[DayMetrics]) -> Summary:
     impressions = sum(d.impressions for d in days)
     clicks = sum(d.clicks for d in days)
     revenue = math.fsum(d.revenue_usd for d in days)
+    minutes = sum(d.minutes for d in days)
+    last = sorted(d.last_spend_fraction or 0.0 for d in full)
     return Summary(
         strategy=strategy,
         campaign_days=len(days),
@@ -188,7 +222,19 @@ def summarize(strategy: str, days: list[DayMetrics]) -> Summary:
         revenue_usd=revenue,
         ecpm_usd=1000 * revenue / impressions if impressions else 0.0,
         ecpc_usd=math.fsum(d.click_cost_usd for d in days) / clicks if clicks else 0.0,
+        floor_share=sum(d.floor_minutes for d in days) / minutes if minutes else 0.0,
+        mostly_at_floor_share=_mean(float(2 * d.floor_minutes > d.minutes) for d in days),
+        last_spend_min=last[0] if last else None,
+        last_spend_p10=_quantile(last, 0.1),
+        last_spend_median=_quantile(last, 0.5),
     )
+
+
+def _quantile(ordered: list[float], q: float) -> float | None:
+    """The q-quantile of sorted values, the lower one of the two around it (None: none)."""
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, math.floor(q * (len(ordered) - 1)))]
 
 
 def _volatility(spend: list[int], target: list[float], budget: int) -> float:

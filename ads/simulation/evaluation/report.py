@@ -27,7 +27,16 @@ COLUMNS = (
     ("revenue_usd", "revenue $", "{:,.0f}"),
     ("ecpm_usd", "eCPM $", "{:.2f}"),
     ("ecpc_usd", "eCPC $", "{:.2f}"),
+    ("floor_share", "at floor", "{:.2%}"),
+    ("last_spend_min", "last min", "{:.1%}"),
+    ("last_spend_p10", "last p10", "{:.1%}"),
+    ("last_spend_median", "last med", "{:.1%}"),
 )
+
+
+def cell(fmt: str, value: object) -> str:
+    """A figure in its column's format; "-" where there is none."""
+    return "-" if value is None else fmt.format(value)
 
 
 def table(result: SimulationResult) -> str:
@@ -35,7 +44,7 @@ def table(result: SimulationResult) -> str:
     rows = [[title for _, title, _ in COLUMNS]]
     for summary in result.summaries.values():
         data = summary.as_dict()
-        rows.append([fmt.format(data[key]) for key, _, fmt in COLUMNS])
+        rows.append([cell(fmt, data[key]) for key, _, fmt in COLUMNS])
     lines = aligned(rows, text_columns=1)
     any_summary = next(iter(result.summaries.values()))
     lines.append(
@@ -46,6 +55,11 @@ def table(result: SimulationResult) -> str:
     lines.append(
         "enough traffic = what the campaign wins in a replay of the same traffic with every "
         "campaign in every auction all day (throttle 1, no budget stop) reaches its budget"
+    )
+    lines.append(
+        "at floor = share of campaign-minutes served at the strategy's lowest rate or below; "
+        "last = share of the day gone at a campaign's last charge (enough traffic: lowest, "
+        "10th percentile, median)"
     )
     lines.extend(_notes(result))
     if result.checks:

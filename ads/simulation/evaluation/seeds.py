@@ -14,14 +14,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ads.simulation.evaluation.quality import Summary
-from ads.simulation.evaluation.report import COLUMNS, aligned
+from ads.simulation.evaluation.report import COLUMNS, aligned, cell
 from ads.simulation.evaluation.targets import Check
 
 __all__ = ["SeedRun", "parse_seeds", "seeds_json", "seeds_table"]
 
 _KEYS = frozenset(
     ("utilization_mean", "utilization_min", "overdelivery_max", "pacing_error_mean",
-     "early_exhaustion_share")
+     "early_exhaustion_share", "floor_share", "last_spend_min")
 )  # fmt: skip
 #: The report's columns the target lines look at, in its order and format.
 _FIGURES = tuple(column for column in COLUMNS if column[0] in _KEYS)
@@ -64,13 +64,13 @@ def seeds_table(runs: Sequence[SeedRun]) -> str:
     for run in runs:
         for name, summary in run.summaries.items():
             data = summary.as_dict()
-            rows.append([str(run.seed), name, *(fmt.format(data[k]) for k, _, fmt in _FIGURES)])
+            rows.append([str(run.seed), name, *(cell(fmt, data[k]) for k, _, fmt in _FIGURES)])
     lines = aligned(rows, text_columns=2)
-    lines.append("\nAcross seeds (mean; worst for 'over max' and 'util min'):")
+    lines.append("\nAcross seeds (mean; worst for 'over max', 'util min' and 'last min'):")
     spread = [["strategy", *(title for _, title, _ in _FIGURES)]]
     for name in runs[0].summaries:
         values = [run.summaries[name].as_dict() for run in runs if name in run.summaries]
-        spread.append([name, *(fmt.format(_across(key, values)) for key, _, fmt in _FIGURES)])
+        spread.append([name, *(cell(fmt, _across(key, values)) for key, _, fmt in _FIGURES)])
     lines.extend(aligned(spread, text_columns=1))
     if any(run.checks for run in runs):
         lines.append(f"\nTargets for the production controller, over {len(runs)} seeds:")
@@ -101,10 +101,12 @@ def seeds_json(scenario: str, runs: Sequence[SeedRun]) -> dict[str, Any]:
     }
 
 
-def _across(key: str, values: list[dict[str, Any]]) -> float:
-    figures = [float(v[key]) for v in values]
+def _across(key: str, values: list[dict[str, Any]]) -> float | None:
+    figures = [float(v[key]) for v in values if v[key] is not None]
+    if not figures:
+        return None
     if key == "overdelivery_max":
         return max(figures)
-    if key == "utilization_min":
+    if key in ("utilization_min", "last_spend_min"):
         return min(figures)
     return statistics.fmean(figures)

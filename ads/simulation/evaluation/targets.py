@@ -2,7 +2,9 @@
 
 What the production controller must achieve on a scenario: utilization, worst
 overdelivery, mean pacing error and early exhaustion within bounds, and beating
-Mystique on error and early exhaustion without losing utilization.
+Mystique on error and early exhaustion without losing utilization. A scenario may add
+targets of its own (`Scenario.targets`): the last spend of every campaign with enough
+traffic late in its day, and few campaign-minutes at the floor.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ads.simulation.evaluation.quality import Summary
+from ads.simulation.market.scenario import Targets
 
 UTILIZATION_MIN = 0.98
 OVERDELIVERY_MAX = 0.01
@@ -31,9 +34,14 @@ class Check:
 
 
 def target_checks(
-    summaries: dict[str, Summary], *, candidate: str = "production", published: str = "mystique"
+    summaries: dict[str, Summary],
+    *,
+    candidate: str = "production",
+    published: str = "mystique",
+    targets: Targets | None = None,
 ) -> list[Check]:
-    """The five criteria for `candidate`; the last one needs the `published` baseline run."""
+    """The five criteria for `candidate` (the fifth needs the `published` baseline run),
+    then the scenario's own `targets`."""
     ours = summaries.get(candidate)
     if ours is None:
         return []
@@ -74,6 +82,31 @@ def target_checks(
                 f"error {ours.pacing_error_mean:.2%} vs {base.pacing_error_mean:.2%}, "
                 f"early {ours.early_exhaustion_share:.2%} vs {base.early_exhaustion_share:.2%}, "
                 f"utilization {ours.utilization_mean:.2%} vs {base.utilization_mean:.2%}",
+            )
+        )
+    return checks + _scenario_checks(ours, targets or Targets())
+
+
+def _scenario_checks(ours: Summary, targets: Targets) -> list[Check]:
+    checks = []
+    if targets.last_spend_from is not None:
+        last = ours.last_spend_min
+        checks.append(
+            Check(
+                f"last spend at or after {targets.last_spend_from:.0%} of the day "
+                "(every campaign with enough traffic)",
+                last is None or last >= targets.last_spend_from,
+                "no campaign-day with enough traffic"
+                if last is None
+                else f"earliest {last:.2%}, 10th percentile {ours.last_spend_p10:.2%}",
+            )
+        )
+    if targets.floor_share_below is not None:
+        checks.append(
+            Check(
+                f"campaign-minutes at the floor < {targets.floor_share_below:.0%}",
+                ours.floor_share < targets.floor_share_below,
+                f"{ours.floor_share:.2%}",
             )
         )
     return checks

@@ -1,12 +1,14 @@
-"""One opportunity's auction: throttle coins, eCPM ranking, second price; CPM and CPC charges.
+"""One opportunity's auction: throttle coins, eCPM ranking, the price; CPM and CPC charges.
 
 The ad server's side of pacing by throttling (Agarwal et al., "Budget pacing for
 targeted online advertisements at LinkedIn", KDD 2014): each ad group whose campaign
 passes its throttle coin enters; the highest expected value per thousand impressions
-(eCPM = CPM bid, or CPC bid x CTR x 1000) wins and pays the second highest eCPM among
-the entrants, the outside demand and the reserve (a generalised second-price auction
-for one slot). A CPC winner pays that eCPM per expected click, i.e. price / CTR, and only
-when the click happens.
+(eCPM = CPM bid, or CPC bid x CTR x 1000) wins. In a second-price auction it pays the
+second highest eCPM among the entrants, the outside demand and the reserve (a
+generalised second-price auction for one slot); in a first-price auction it pays its
+own bid, as in Yahoo's published pacing simulator (BudgetPacingSimulation,
+`src/system/auction.py`, `AuctionFP`: the highest bid wins and pays itself). A CPC winner
+pays the eCPM per expected click, i.e. price / CTR, and only when the click happens.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ads.campaigns.rules import BillingEvent
+
+
+class Pricing(StrEnum):
+    """What the winner of an opportunity pays."""
+
+    SECOND_PRICE = "second_price"
+    FIRST_PRICE = "first_price"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,21 @@ def second_price(
         else:
             return Won(winner.key, cand.ecpm)
     return None if winner is None else Won(winner.key, floor_ecpm)
+
+
+def first_price(
+    ranked: Sequence[Candidate], *, user: float, floor_ecpm: float, coin: Callable[[], float]
+) -> Won | None:
+    """The first-price auction for one opportunity: the highest entrant pays its own eCPM."""
+    for cand in ranked:
+        if cand.ecpm <= floor_ecpm:
+            return None
+        if not cand.lo <= user < cand.hi or cand.throttle <= 0.0:
+            continue
+        if cand.throttle < 1.0 and coin() >= cand.throttle:
+            continue
+        return Won(cand.key, cand.ecpm)
+    return None
 
 
 def charge_micros(

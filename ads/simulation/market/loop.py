@@ -29,8 +29,9 @@ from datetime import datetime, timedelta
 from ads.campaigns.rules import BillingEvent
 from ads.pacing.domain.budget import single_charge_micros
 from ads.simulation.backends.memory import Headroom, PacingBackend, SpendEvent
-from ads.simulation.market.auction import Candidate, charge_micros, ecpm_usd_micros, second_price
+from ads.simulation.market.auction import Candidate, charge_micros, ecpm_usd_micros
 from ads.simulation.market.book import DayWindow, SimCampaign, horizon
+from ads.simulation.market.entries import RegionAuctions
 from ads.simulation.market.scenario import Scenario
 from ads.simulation.market.traffic import poisson, region_traffic
 
@@ -62,6 +63,8 @@ class MarketRun:
     days: dict[tuple[int, int], CampaignDay]
     opportunities: int = 0
     sold_to_campaigns: int = 0
+    #: The strategy's lowest rate while budget remains (None: it has none).
+    floor_rate: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +88,14 @@ def run_market(
     *,
     seed: int,
     progress: Progress | None = None,
+    traffic_share: float = 1.0,
 ) -> MarketRun:
     """Replay the scenario's days under one pacing backend; deterministic for a seed.
 
     Traffic counts come from a stream seeded by `seed` alone, so every strategy sees the
     same opportunities (common random numbers); auctions use a second stream.
+    `traffic_share` below 1 replays that share of the opportunities (a sample, for a
+    replay whose figures are scaled back up, `ads.simulation.evaluation.capacity`).
     """
     start, end = horizon(book)
     total = int((end - start) / MINUTE)
@@ -102,7 +108,19 @@ def run_market(
     delays, comp = scenario.delays, scenario.competition
     tick_every, poll_every = delays.tick_seconds // 60, delays.poll_seconds // 60
     bg_mu = math.log(comp.background_cpm_median_micros)
-    run = MarketRun(start, total, {})
+
+    def floor() -> float:
+        # exp of a normal: the same log-normal as random.lognormvariate, at a third of the cost.
+        return max(comp.reserve_cpm_micros, math.exp(bg_mu + comp.background_sigma * rng.gauss()))
+
+    def auctions(ranked: dict[str, list[Candidate]]) -> dict[str, RegionAuctions]:
+        return {
+            name: RegionAuctions(c, pricing=comp.pricing, reserve=comp.reserve_cpm_micros)
+            for name, c in ranked.items()
+            if c
+        }
+
+    run = MarketRun(start, total, {}, floor_rate=getattr(backend, "floor_rate", None))
     window_start = {
         (c.key, d): int((w.start - start) / MINUTE) for c in book for d, w in enumerate(c.days)
     }
@@ -126,7 +144,7 @@ def run_market(
     left: dict[int, int] = {}
     top_charge = _top_charges(groups)
     active: dict[int, int] = {}
-    ranked: dict[str, list[Candidate]] = {}
+    by_region: dict[str, RegionAuctions] = {}
     stale = True
     for m in range(total):
         now = start + m * MINUTE
@@ -154,59 +172,59 @@ def run_market(
         if stale:
             left = _left(serving_headroom, unseen, active, start)
             ranked, bids = _rank(groups, serving, active, _capped_by_headroom(serving_caps, left))
+            by_region = auctions(ranked)
             stale = False
         for day_key, cd in run.days.items():
             if active.get(day_key[0]) == day_key[1]:
                 cd.throttle_per_minute[m - window_start[day_key]] = serving.get(day_key[0], 0.0)
         for region in regions:
-            n = poisson(traffic_rng, region.expected(now))
+            n = poisson(traffic_rng, region.expected(now) * traffic_share)
             run.opportunities += n
-            candidates = ranked.get(region.region.name)
-            if not candidates:
-                continue
-            for _ in range(n):
-                floor = max(
-                    comp.reserve_cpm_micros, rng.lognormvariate(bg_mu, comp.background_sigma)
-                )
-                won = second_price(candidates, user=rng.random(), floor_ecpm=floor, coin=rng.random)
-                if won is None:
-                    continue
-                group = groups[won.key]
-                run.sold_to_campaigns += 1
-                cost = charge_micros(
-                    won.price_ecpm,
-                    billing=group.billing,
-                    bid_micros=bids.get(won.key, group.bid_micros),
-                    ctr=group.ctr,
-                    usd_per_unit=group.usd_per_unit,
-                )
-                clicked = rng.random() < group.ctr
-                if group.billing is BillingEvent.CLICK and not clicked:
-                    cost = 0
-                day = active[group.campaign]
-                cd = run.days[group.campaign, day]
-                if cost and group.campaign in left:
-                    left[group.campaign] -= cost
-                    if left[group.campaign] < top_charge[group.campaign]:
-                        ranked, bids = _rank(
-                            groups, serving, active, _capped_by_headroom(serving_caps, left)
-                        )
-                        candidates = ranked.get(region.region.name) or []
-                cd.impressions += 1
-                cd.clicks += clicked
-                if group.billing is BillingEvent.CLICK:
-                    cd.click_cost_micros += cost
-                cd.spend_per_minute[m - window_start[group.campaign, day]] += cost
-                delay = delays.event_delay_seconds + rng.expovariate(
-                    1.0 / max(delays.event_jitter_mean_seconds, 1e-9)
-                )
-                due = m + max(1, math.ceil(rng.random() + delay / 60.0))
-                if cost:
-                    unseen[group.campaign, day][due] += cost
-                slot = pending[due].setdefault((group.campaign, group.index, day, m), [0, 0, 0])
-                slot[0] += 1
-                slot[1] += clicked
-                slot[2] += cost
+            name = region.region.name
+            here = by_region.get(name)
+            at = 0 if here is None else here.skip(rng)
+            while here is not None and at <= n:
+                won = here.auction(rng, floor)
+                if won is not None:
+                    group = groups[won.key]
+                    run.sold_to_campaigns += 1
+                    cost = charge_micros(
+                        won.price_ecpm,
+                        billing=group.billing,
+                        bid_micros=bids.get(won.key, group.bid_micros),
+                        ctr=group.ctr,
+                        usd_per_unit=group.usd_per_unit,
+                    )
+                    clicked = rng.random() < group.ctr
+                    if group.billing is BillingEvent.CLICK and not clicked:
+                        cost = 0
+                    day = active[group.campaign]
+                    cd = run.days[group.campaign, day]
+                    if cost and group.campaign in left:
+                        left[group.campaign] -= cost
+                        if left[group.campaign] < top_charge[group.campaign]:
+                            ranked, bids = _rank(
+                                groups, serving, active, _capped_by_headroom(serving_caps, left)
+                            )
+                            by_region = auctions(ranked)
+                            here = by_region.get(name)
+                    cd.impressions += 1
+                    cd.clicks += clicked
+                    if group.billing is BillingEvent.CLICK:
+                        cd.click_cost_micros += cost
+                    cd.spend_per_minute[m - window_start[group.campaign, day]] += cost
+                    delay = delays.event_delay_seconds + rng.expovariate(
+                        1.0 / max(delays.event_jitter_mean_seconds, 1e-9)
+                    )
+                    due = m + max(1, math.ceil(rng.random() + delay / 60.0))
+                    if cost:
+                        unseen[group.campaign, day][due] += cost
+                    slot = pending[due].setdefault((group.campaign, group.index, day, m), [0, 0, 0])
+                    slot[0] += 1
+                    slot[1] += clicked
+                    slot[2] += cost
+                if here is not None:
+                    at += here.skip(rng)
         if progress is not None and (m % 60 == 59 or m == total - 1):
             progress(m + 1, total)
     # Events still on their way at the end arrive after it: billing must see them all.

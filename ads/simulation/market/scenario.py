@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
 from ads.campaigns.rules import BillingEvent, BudgetType
+from ads.simulation.market.auction import Pricing
 
 T = TypeVar("T")
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -94,11 +95,12 @@ class Delays:
 
 @dataclass(frozen=True, kw_only=True)
 class Competition:
-    """Demand outside the simulated campaigns, and the floor price."""
+    """Demand outside the simulated campaigns, the floor price, and what a winner pays."""
 
     background_cpm_median_micros: int = 1_200_000
     background_sigma: float = 2.14
     reserve_cpm_micros: int = 100_000
+    pricing: Pricing = Pricing.SECOND_PRICE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +173,19 @@ class CampaignSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Targets:
+    """Pacing targets a scenario adds to the ones every scenario checks (None: not checked).
+
+    `last_spend_from`: every campaign-day with enough traffic spends for the last time at
+    or after this share of its local day (a pacer that stalls or runs out fails it).
+    `floor_share_below`: fewer than this share of campaign-minutes at the floor.
+    """
+
+    last_spend_from: float | None = None
+    floor_share_below: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     """The whole market. `campaigns` are listed by hand; `population` adds random ones.
 
@@ -195,6 +210,7 @@ class Scenario:
     competition: Competition = field(default_factory=Competition)
     population: Population | None = None
     campaigns: tuple[CampaignSpec, ...] = ()
+    targets: Targets = field(default_factory=Targets)
 
     def __post_init__(self) -> None:
         if self.days < 1:
@@ -271,5 +287,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if hint is float:
         return float(value)
     if isinstance(hint, type):
-        return hint(value)
+        try:
+            return hint(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: {exc}") from None
     return value

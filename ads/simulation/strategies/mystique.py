@@ -94,6 +94,8 @@ class Mystique:
     tick_seconds: int = 60
     name: str = "mystique"
     tracked: dict[int, _Tracked] = field(default_factory=dict)
+    #: Its lowest pacing signal while budget remains.
+    floor_rate: float = MIN_PS
 
     def throttle(self, key: int, obs: Observation) -> float:
         t = self.tracked.get(key)

@@ -33,6 +33,11 @@ class Production:
     def __post_init__(self) -> None:
         self.controller = PacingController(self.config)
 
+    @property
+    def floor_rate(self) -> float:
+        """The controller's lowest rate while budget remains."""
+        return self.config.min_rate
+
     def throttle(self, key: int, obs: Observation) -> float:
         decision = self.controller.tick(
             self.states.get(key),

@@ -126,6 +126,7 @@ export function pacingChart(curve, tz) {
       role: "img",
       "aria-label": `Cumulative spend against the target curve over ${curve.day} (${curve.hours} hours)`,
       "data-hours": curve.hours,
+      "data-as-of": curve.asOf,
     },
     valueAxis(top, y, curve.budget.currency),
     timeAxis(start, end, x, tz, bottom),

@@ -29,7 +29,12 @@ export function signOut(message) {
   render(message);
 }
 
+// Views load asynchronously: a page whose answers arrive after the user has moved on
+// must not replace the page they moved to. Only the latest render may show.
+let latest = 0;
+
 async function render(message) {
+  const turn = ++latest;
   signOutButton.hidden = !session.token();
   document.getElementById("who").textContent = "";
   if (!session.token()) {
@@ -44,8 +49,10 @@ async function render(message) {
   }
   const [pattern, view] = route;
   try {
-    show(app, await view(pattern.exec(path), query));
+    const page = await view(pattern.exec(path), query);
+    if (turn === latest) show(app, page);
   } catch (error) {
+    if (turn !== latest) return;
     if (error instanceof Unauthorized) {
       signOut("That token was not accepted: sign in with a valid token.");
       return;
