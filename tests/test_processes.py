@@ -188,6 +188,9 @@ def test_worker_processes_start_and_stop_together(tmp_path: Path) -> None:
         "ADS_BROKER_URL": redis_server_url(),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
+    migrate = [sys.executable, "-m", "ads.cli", "migrate"]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env
+    subprocess.run(migrate, cwd=tmp_path, env=environment, check=True, capture_output=True)
     workers, log = _start_logging("worker", "--processes", "2", cwd=tmp_path, env=env)
     _wait_for(log, "worker started", workers, times=2)
     assert _stop(workers)[0] == 0
