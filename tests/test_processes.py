@@ -188,6 +188,7 @@ def test_worker_processes_start_and_stop_together(tmp_path: Path) -> None:
         "ADS_BROKER_URL": redis_server_url(),
         "ADS_DATABASE_URL": f"sqlite:///{tmp_path / 'ads.db'}",
     }
+    # Each worker process checks the schema first (and exits 78 without one).
     migrate = [sys.executable, "-m", "ads.cli", "migrate"]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ADS_")} | env
     subprocess.run(migrate, cwd=tmp_path, env=environment, check=True, capture_output=True)

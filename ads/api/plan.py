@@ -104,7 +104,9 @@ def operation_plans(
         for operation in document.definitions:
             if not isinstance(operation, OperationDefinitionNode):
                 continue
-            if operation.operation is not OperationType.QUERY or operation.directives:
+            # A directive on the operation itself (`@rest` of a REST route) does not change
+            # its execution: @skip and @include cannot stand there.
+            if operation.operation is not OperationType.QUERY:
                 continue
             root = schema.query_type
             assert root is not None

@@ -11,12 +11,16 @@ from starlette.testclient import TestClient
 
 from ads.api import graphql_app
 from ads.api.app import create_app
+from ads.api.executor import leaf_table
 from ads.api.graphql_app import make_query_cache
+from ads.api.plan import operation_plans
 from ads.api.rest.resources.declaration import collection, declared_routes, node_type_of
+from ads.api.schema import build_schema
 from ads.api.trusted_documents import DOCUMENTS_DIR, DocumentError, TrustedDocuments
 from ads.config import Settings
 from tests import factories
 from tests.api.conftest import World
+from tests.api.documents import registered
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "rest.md"
 
@@ -141,3 +145,13 @@ def test_collections_and_id_names_follow_the_node_types() -> None:
     assert node_type_of("advertiserIds") == "Advertiser"
     assert node_type_of("name") is None
     assert node_type_of("id", "things") is None
+
+
+def test_a_route_query_runs_on_its_plan_unless_it_reads_through_node() -> None:
+    documents = [d for d in registered() if d.source.startswith("rest/") and not d.mutation]
+    schema = build_schema()
+    plans = operation_plans(schema, [d.prepared.document for d in documents], leaf_table(schema))
+    planned = {d.name for d in documents if id(d.prepared.operation(None)) in plans}
+    through_node = {d.name for d in documents if "node(id:" in d.text}
+    assert planned == {d.name for d in documents} - through_node
+    assert len(planned) == 9
