@@ -37,9 +37,7 @@ def _pdf_text(path: Path, tmp_path: Path) -> str:
     """The PDF rendered to PNG (it opens) and its text, both with poppler."""
     assert shutil.which("pdftoppm"), "poppler-utils is missing"
     assert shutil.which("pdftotext"), "poppler-utils is missing"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "page")], check=True)
     page = tmp_path / "page-1.png"
     assert page.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.stat().st_size > 1000
@@ -59,9 +57,7 @@ def test_a_month_closes_with_only_the_cli_and_every_document_shows_one_total(
 ) -> None:
     monkeypatch.setenv("ADS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ADS_EXPORT_DIR", str(tmp_path / "exports"))
-    jpy = make_account(
-        session, currency="JPY", timezone="Asia/Tokyo", budgets=(10**10, 10**10)
-    )
+    jpy = make_account(session, currency="JPY", timezone="Asia/Tokyo", budgets=(10**10, 10**10))
     usd = make_account(session, timezone="America/Los_Angeles")
     october = datetime(2026, 10, 20, 3, tzinfo=UTC)
     send(jpy.ad_ids[0], october, 2_000_000)
