@@ -309,3 +309,20 @@ def test_day_boundary_state_carries_the_estimate_into_the_next_day() -> None:
     assert decision.target_spend_micros == 0
     assert math.isclose(decision.throttle, decision.state.throttle)
     assert datetime(2026, 6, 11, 4, tzinfo=UTC) == tomorrow_start  # EDT midnight
+
+
+def test_an_exposure_too_small_to_divide_by_is_no_observation() -> None:
+    """A discounted exposure can decay to a denormal; spend over it overflows to inf,
+    and inf x 0 is NaN downstream. Such an exposure carries no evidence of traffic."""
+    state = ControllerState(
+        throttle=0.5,
+        spend_sum_micros=1e12,
+        exposure_sum_seconds=5e-324,
+        slow_spend_sum_micros=1e12,
+        slow_exposure_sum_seconds=5e-324,
+        last_tick=NOON,
+    )
+    assert state.rate_estimate is None
+    assert state.guard_rate_estimate is None
+    decision = controller.tick(state, tick_input(now=NOON + timedelta(seconds=60)))
+    assert 0.0 <= decision.throttle <= 1.0

@@ -56,17 +56,15 @@ class ControllerState:
     @property
     def rate_estimate(self) -> float | None:
         """Expected spend in micros per second at throttle 1; None until observed."""
-        if self.exposure_sum_seconds <= 0:
-            return None
-        return self.spend_sum_micros / self.exposure_sum_seconds
+        return _per_second(self.spend_sum_micros, self.exposure_sum_seconds)
 
     @property
     def guard_rate_estimate(self) -> float | None:
         """The larger of the fast and the slow estimate (None until observed)."""
         fast = self.rate_estimate
-        if self.slow_exposure_sum_seconds <= 0:
+        slow = _per_second(self.slow_spend_sum_micros, self.slow_exposure_sum_seconds)
+        if slow is None:
             return fast
-        slow = self.slow_spend_sum_micros / self.slow_exposure_sum_seconds
         return slow if fast is None else max(fast, slow)
 
     def with_applied_throttle(self, throttle: float) -> ControllerState:
@@ -123,3 +121,13 @@ _INF = math.inf
 def _isoformat(moment: datetime) -> str:
     # Equal instants in other zones hash alike but print differently: cache UTC only.
     return _utc_isoformat(moment) if moment.tzinfo is UTC else moment.isoformat()
+
+
+def _per_second(spend_micros: float, exposure_seconds: float) -> float | None:
+    """Spend per second of exposure; None without exposure, and None for an exposure
+    so small (a decayed denormal) that the ratio overflows: it carries no evidence, and
+    an infinite rate would make NaN of the guard's arithmetic."""
+    if exposure_seconds <= 0:
+        return None
+    rate = spend_micros / exposure_seconds
+    return rate if math.isfinite(rate) else None
