@@ -13,7 +13,10 @@ scheduler sends it; the tick actor fans out `--shards` shard messages, which the
 share. The tick's time is from the send until every shard has recorded its run for the
 slot; a first tick (decisions inserted) and a steady one (the next slot) are timed. Each
 worker's peak RSS (VmHWM, its whole life) and its RSS once started and idle are read
-from /proc, and its campaigns are counted from its "pacing shard done" log lines.
+from /proc, and its campaigns are counted from its "pacing shard done" log lines. The
+steady tick's CPU seconds are read from /proc too, of each worker and of the whole
+PostgreSQL cluster: with the wall time they say whether a second process had a core of
+its own (workers and PostgreSQL share the machine's cores).
 
 Targets: 2 processes finish a 100k tick in <= 0.6x the time of 1; peak RSS per worker
 <= 1.5 KB per campaign of its shards.
@@ -45,6 +48,7 @@ from ads.db import make_engine
 from ads.pacing.models import PacingShardRun
 from ads.pacing.service import slot_time
 from ads.schema_version import upgrade_to_head
+from bench.cpu import cpu_seconds, postmaster, settle, tree_cpu
 from bench.pacing_tick_bench import NOW, populate
 from tests.databases import fresh_postgres_database, redis_server_url
 from workers.actors import declare_actors
@@ -61,6 +65,8 @@ class Worker:
     log: Path
     idle_kib: int = 0
     peak_kib: int = 0
+    #: CPU seconds of the steady tick.
+    tick_cpu: float = 0.0
     campaigns: dict[float, int] = field(default_factory=dict)
 
 
@@ -160,6 +166,7 @@ def main() -> None:
             }
             broker = build_broker(settings)
             tick_actor = declare_actors(broker, settings)[TICK]
+            pg = postmaster(settings)
             results: dict[int, list[tuple[float, float, list[Worker]]]] = {}
             for round_ in range(args.rounds):
                 for processes in args.processes if round_ % 2 == 0 else args.processes[::-1]:
@@ -168,13 +175,24 @@ def main() -> None:
                     first_slot, steady_slot = NOW.timestamp(), NOW.timestamp() + 60
                     with workers(processes, env, Path(folder)) as running:
                         first = tick(settings, tick_actor, first_slot, args.shards)
+                        settle()
+                        before = [cpu_seconds(w.process.pid) for w in running]
+                        db_before = tree_cpu(pg)
                         steady = tick(settings, tick_actor, steady_slot, args.shards)
+                        settle()
+                        for w, cpu in zip(running, before, strict=True):
+                            w.tick_cpu = cpu_seconds(w.process.pid) - cpu
+                        db_cpu = tree_cpu(pg) - db_before
                     results.setdefault(processes, []).append((first, steady, running))
                     print(
                         f"campaigns={count:,} processes={processes} round {round_ + 1}: "
-                        f"first {first:.2f} s, steady {steady:.2f} s; "
+                        f"first {first:.2f} s, steady {steady:.2f} s "
+                        f"(CPU: PostgreSQL {db_cpu:.1f} s, workers "
+                        f"{sum(w.tick_cpu for w in running):.1f} s; "
+                        f"{(db_cpu + sum(w.tick_cpu for w in running)) / steady:.2f} cores busy); "
                         + "; ".join(
                             f"worker {n}: {w.campaigns.get(steady_slot, 0):,} campaigns, "
+                            f"CPU {w.tick_cpu:.1f} s, "
                             f"idle {w.idle_kib / KIB:.0f} MiB, peak {w.peak_kib / KIB:.0f} MiB"
                             for n, w in enumerate(running)
                         )

@@ -1,7 +1,7 @@
 """Bulk reads for one chunk of a pacing shard: campaigns, ad groups and spend, by the chunk.
 
 A shard is `campaign_id % shards == shard`, read `size` campaigns at a time in id order
-(keyset: the ids after the last chunk's). Nothing here is per campaign: a chunk of 5,000
+(keyset: the ids after the last chunk's). Nothing here is per campaign: a chunk of 1,000
 campaigns is a handful of queries, each bounded by the chunk's id range or its ids, so a
 shard of any size is read in constant memory.
 """
