@@ -114,6 +114,14 @@ def _routes(tmp_path: Path, text: str) -> None:
             "{ nodes(ids: $ids) { id } }",
             "a list",
         ),
+        (
+            "query Q($id: ID!, $orderBy: CampaignOrder, $direction: String, $after: String) "
+            '@rest(method: "GET", path: "/v1/advertisers/{id}/campaigns", '
+            'resource: "advertiser.campaigns") { advertiser(id: $id) { campaigns(after: $after, '
+            "orderBy: $orderBy, nameContains: $direction) { nodes { id } "
+            "pageInfo { hasNextPage endCursor } } } }",
+            "two parameters are named `direction`",
+        ),
     ],
 )
 def test_a_broken_declaration_stops_the_app_naming_its_file(
