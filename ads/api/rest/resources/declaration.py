@@ -335,8 +335,9 @@ def input_default(field: GraphQLInputField) -> Any:
     default = field.default
     if default is None:
         return Undefined
-    if default.literal is not Undefined:
-        return value_from_ast_untyped(default.literal)
+    literal = default.literal
+    if literal is not Undefined and literal is not None:
+        return value_from_ast_untyped(literal)
     return default.value
 
 
