@@ -121,7 +121,11 @@ def _operation(route: RestRoute, components: Components) -> dict[str, Any]:
             *(_parameter(p, "query", components) for p in route.query_parameters),
         ],
         "responses": responses,
-        "x-graphql-operation": {"name": route.name, "documentId": document.id},
+        "x-graphql-operation": {
+            "name": route.name,
+            "documentId": document.id,
+            "document": document.text,
+        },
     }
     if route.method == "GET":
         described["parameters"].append(_header("If-None-Match", "Answer 304 while the tag holds."))

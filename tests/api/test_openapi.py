@@ -53,6 +53,7 @@ def test_the_document_validates_and_lists_every_route(client: TestClient) -> Non
     operation = document["paths"]["/v1/campaigns/{id}"]["patch"]
     assert operation["x-graphql-operation"]["name"] == "PatchCampaign"
     assert operation["x-graphql-operation"]["documentId"] == registry().named("PatchCampaign").id
+    assert operation["x-graphql-operation"]["document"] == registry().named("PatchCampaign").text
     schemas = document["components"]["schemas"]
     assert schemas["Micros"]["type"] == "string"
     assert schemas["Micros"]["pattern"] == "^-?[0-9]+$"
