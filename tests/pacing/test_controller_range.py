@@ -191,7 +191,7 @@ def test_one_click_ahead_of_a_curve_slower_than_a_click_a_minute_keeps_serving(
 ) -> None:
     # Spend comes in whole clicks: right after one, a campaign whose curve asks for less
     # than a click a minute is ahead by that click. That is the lumpiness of charges,
-    # not overspending, so its rate falls by at most e^(-gain), not to the floor.
+    # not overspending, so its rate stays what it was instead of falling to the floor.
     value = BUDGET / needed / 86_400
     now = DAY_START + timedelta(minutes=minute)
     state = ControllerState(
@@ -209,7 +209,8 @@ def test_one_click_ahead_of_a_curve_slower_than_a_click_a_minute_keeps_serving(
         BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, begin - _MINUTE)
     )
     assume(0 < slope < _CLICK)
-    assume(on_curve + _CLICK < BUDGET)  # a click short of the budget, not spent up
+    # A click is at most the allowance's share of what is left to pace today.
+    assume(DEFAULT_CONFIG.lump_share * (BUDGET - on_curve) >= _CLICK)
 
     def decide(spent: int) -> float:
         inp = tick_input(
@@ -221,8 +222,37 @@ def test_one_click_ahead_of_a_curve_slower_than_a_click_a_minute_keeps_serving(
         return controller.tick(state, inp).throttle
 
     on, ahead = decide(on_curve), decide(on_curve + _CLICK)
-    assert FLOOR < ahead <= on
-    assert ahead >= on * math.exp(-DEFAULT_CONFIG.gain)
+    assert ahead == on
+    # Two clicks ahead is overspending: corrected, in log space.
+    two_ahead = decide(on_curve + 2 * _CLICK)
+    assert two_ahead < on
+
+
+def test_near_the_end_of_the_day_a_lead_of_one_large_click_is_corrected() -> None:
+    # Twenty minutes before midnight the curve has $1.24 of the $100 day left to pace,
+    # less than four clicks: a click's lead is no longer left alone, so the day lands on
+    # its budget instead of a click over it.
+    now = DAY_END - timedelta(minutes=20)
+    on_curve = target_spend(
+        BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, now + _MINUTE)
+    )
+    assert BUDGET - on_curve < 4 * _CLICK
+    state = ControllerState(
+        throttle=0.05,
+        spend_sum_micros=20_000.0 * 300.0,
+        exposure_sum_seconds=300.0,
+        last_tick=now - _MINUTE,
+        recent_throttles=(0.0,) * 6,  # nothing in flight
+    )
+
+    def decide(spent: int) -> float:
+        inp = tick_input(
+            now=now, spent_today_micros=spent, spend_since_last_tick_micros=0,
+            max_charge_micros=_CLICK,
+        )  # fmt: skip
+        return controller.tick(state, inp).throttle
+
+    assert FLOOR < decide(on_curve + _CLICK) < decide(on_curve)
 
 
 def test_a_traffic_estimate_misled_by_a_few_early_clicks_follows_the_traffic_within_two_hours() -> (

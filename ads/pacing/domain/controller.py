@@ -113,10 +113,9 @@ class ControllerConfig:
         place where it rests: a floor above a campaign's rate makes it overspend and
         stop, over and over.
     gain: fraction of the spend gap to the curve closed per interval when behind; when
-        ahead, the same gap divides the rate by e^(gain x gap / the larger of the
-        curve's spend over the interval and one charge) instead (see `_plan`), so the
-        rate moves by factors, at the same relative speed whatever its magnitude, and
-        never to the floor at once.
+        ahead, the same gap divides the rate by e^(gain x gap / the curve's spend over
+        the interval) instead (see `_plan`), so the rate moves by factors, at the
+        same relative speed whatever its magnitude, and never to the floor at once.
     slope_gain: fraction of the slope gap closed per interval (1: jump to the rate whose
         expected spend slope equals the curve's; lower values move from the last rate).
     dead_band_fraction, dead_band_min_micros: gaps to the curve within max(fraction x
@@ -133,6 +132,10 @@ class ControllerConfig:
         is often charged $0.10-0.20): 10 of them already hold dozens of real charges,
         while 30 held more than a third of a $40 day, so an estimate misled by the cold start's
         probe took most of the morning to correct and the day ended short.
+    lump_share: a lead on the curve of up to one charge (the largest) is not corrected,
+        as whole charges make spend lumpy; at most this share of what is still to be
+        paced today, so near the day's end a large click's lead is corrected again
+        (with 0.25, a lead left alone at 90% of the day is at most 2.5% of the budget).
     max_step: the most the rate may rise in one tick, as a factor of the highest rate
         published over the last refresh horizon (none when all of those were 0).
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
@@ -151,6 +154,7 @@ class ControllerConfig:
     smoothing: float = 0.2
     slow_smoothing: float = 0.02
     evidence_charges: float = 10.0
+    lump_share: float = 0.25
     max_step: float = 32.0
     guard_risk: float = 0.002
     held_risk: float = 0.1
@@ -168,6 +172,8 @@ class ControllerConfig:
             raise ValueError("smoothing lies in (0, 1]")
         if not 0.0 <= self.evidence_charges < math.inf:
             raise ValueError("evidence_charges is finite and non-negative")
+        if not 0.0 <= self.lump_share <= 1.0:
+            raise ValueError("lump_share lies in [0, 1]")
         if not 1.0 < self.max_step < math.inf:
             raise ValueError("max_step is a finite factor above 1")
         if not 0.0 < self.guard_risk < 1.0 or not 0.0 < self.held_risk < 1.0:
@@ -418,12 +424,11 @@ class PacingController:
         e^(gain x gap / the interval's spend): the same first-order step for a small
         gap, but in log space, so a rate of 10⁻⁵ falls by factors as one of 0.5 does,
         instead of to the floor as soon as the gap exceeds the slope, which is what
-        holds a campaign at the floor while it overspends there. The gap is measured in
-        the larger of the interval's spend and one charge: spend arrives in whole
+        holds a campaign at the floor while it overspends there. Ahead by less than one
+        charge (`ControllerConfig.lump_share`) is left alone: spend arrives in whole
         charges, and a campaign whose curve asks for less than a click a minute (at
-        night, or a small budget of large clicks) is ahead by a whole click after every
-        click, which is no sign of overspending; measured in the interval's spend alone,
-        each click sent its rate to the floor for most of an hour.
+        night, or a small budget of large clicks) is a whole click ahead after each
+        click; corrected, each click sent its rate to the floor for most of an hour.
         """
         cfg = self.config
         if inp.mode is PacingMode.ACCELERATED:
@@ -447,8 +452,14 @@ class PacingController:
         per_unit = rate * cfg.tick_seconds  # expected spend over one tick at throttle 1
         slope_spend = cfg.slope_gain * (target_end - target_begin)
         slope_spend += (1 - cfg.slope_gain) * per_unit * last
-        lump = max(slope_spend, float(inp.max_charge_micros))
-        wanted = _corrected(slope_spend, cfg.gain * gap, lump)
+        # Ahead by less than one charge is the lumpiness of whole charges (a click puts a
+        # campaign whose curve asks for less than a click a minute a click ahead), not
+        # overspending; the allowance shrinks with what is left to pace, so the day still
+        # lands on its budget.
+        lump = min(float(inp.max_charge_micros), cfg.lump_share * (budget - target_begin))
+        if gap < 0:
+            gap = min(0.0, gap + lump)
+        wanted = _corrected(slope_spend, cfg.gain * gap)
         if per_unit <= 0:
             # Exposure but no spend yet: nothing to scale by, so keep probing upwards.
             return _probe(last, cfg) if wanted > 0 else cfg.min_rate
@@ -473,13 +484,12 @@ def _probe(last: float, cfg: ControllerConfig) -> float:
     return min(1.0, 2 * max(last, cfg.initial_rate))
 
 
-def _corrected(slope_spend: float, correction: float, scale: float) -> float:
+def _corrected(slope_spend: float, correction: float) -> float:
     """The interval's spend with the gap's correction: added when behind, in log space
-    over `scale` (at least `slope_spend`) when ahead; continuous and increasing in the
-    correction."""
+    when ahead (continuous and increasing in the correction, with slope 1 at 0)."""
     if correction >= 0 or slope_spend <= 0:
         return slope_spend + correction
-    return slope_spend * math.exp(correction / max(scale, slope_spend))
+    return slope_spend * math.exp(correction / slope_spend)
 
 
 def _kept(held: float, new: float, forget: float, least: float) -> float:
