@@ -190,7 +190,8 @@ def _parameter(parameter: Parameter, where: str, components: Components) -> dict
         schema = {"type": "string", "minLength": 1}
     described = parameter.description or parameter.name
     if parameter.node_type is not None:
-        described += f" (a {parameter.node_type} global id, or its numeric `databaseId`)"
+        article = "an" if parameter.node_type[0] in "AEIOU" else "a"
+        described += f" ({article} {parameter.node_type} global id, or its numeric `databaseId`)"
     found: dict[str, Any] = {
         "name": parameter.name,
         "in": where,
