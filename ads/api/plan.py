@@ -13,9 +13,12 @@ travels up to the nearest nullable field, and later errors under a nulled positi
 dropped (the executor's `collected_errors`).
 
 A plan covers what the trusted documents use: object types, lists of objects or of
-leaves, leaves, fragments, `__typename`. A document using anything else (abstract
-return types, directives, introspection, nested lists) gets no plan and runs on
-graphql-core as before; so do mutations, whose root fields run one after the other.
+leaves, leaves, fragments, `__typename`, and abstract types (`node(id:)`): a field of
+an interface or union holds a plan per possible object type, and a run picks the one
+its resolved type names (anything graphql-core would refuse, it refuses the same way).
+A document using anything else (directives, introspection, nested lists) gets no plan
+and runs on graphql-core as before; so do mutations, whose root fields run one after
+the other.
 The executor conformance run of the suite checks the answers against graphql-core's.
 """
 
@@ -30,6 +33,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
@@ -46,19 +50,21 @@ from graphql import (
     VariableNode,
     default_field_resolver,
     get_nullable_type,
+    is_abstract_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
     located_error,
 )
+from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 
 Getter = Callable[[Any], Any]
 Leaves = Mapping[str, Mapping[str, tuple[Getter, Callable[[Any], Any]]]]
 
-LEAF, OBJECT, LEAF_LIST, OBJECT_LIST, TYPENAME = range(5)
+LEAF, OBJECT, LEAF_LIST, OBJECT_LIST, TYPENAME, ABSTRACT, ABSTRACT_LIST = range(7)
 
 
 class Unsupported(Exception):
@@ -83,6 +89,9 @@ class FieldPlan:
     #: The executor's fast read of a loaded leaf (ads.api.executor.leaf_table).
     fast: tuple[Getter, Callable[[Any], Any]] | None
     sub: ObjectPlan | None
+    #: An abstract field's type and the plan of each of its possible object types.
+    abstract: GraphQLAbstractType | None = None
+    subs: dict[str, ObjectPlan] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -238,9 +247,30 @@ def _field_plan(
             fast,
             None,
         )
-    if not is_object_type(inner):
-        raise Unsupported("abstract types")
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    if is_abstract_type(inner):
+        subs = {
+            possible.name: _object_plan(schema, possible, selection_sets, fragments, leaves)
+            for possible in schema.get_possible_types(inner)
+        }
+        kind = ABSTRACT_LIST if listed else ABSTRACT
+        return FieldPlan(
+            key,
+            node.name.value,
+            definition,
+            nodes,
+            resolve,
+            args,
+            kind,
+            non_null,
+            items_non_null,
+            None,
+            None,
+            None,
+            inner,
+            subs,
+        )
+    assert is_object_type(inner)
     sub = _object_plan(schema, inner, selection_sets, fragments, leaves)
     kind = OBJECT_LIST if listed else OBJECT
     return FieldPlan(
@@ -396,6 +426,8 @@ class PlanRun:
         if kind == OBJECT:
             assert field.sub is not None
             return self.object(field.sub, value, path)
+        if kind == ABSTRACT:
+            return self.abstract(field, info, path, value)
         if not is_iterable(value):
             raise GraphQLError(
                 "Expected Iterable, but did not find one for field"
@@ -437,8 +469,36 @@ class PlanRun:
             return None
         if field.kind == LEAF_LIST:
             return _leaf(field.leaf, item)  # type: ignore[arg-type]
+        if field.kind == ABSTRACT_LIST:
+            return self.abstract(field, info, path, item)
         assert field.sub is not None
         return self.object(field.sub, item, path)
+
+    def abstract(self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, value: Any) -> Any:
+        """graphql-core's `complete_abstract_value`, on the resolved type's plan."""
+        assert field.abstract is not None
+        resolve_type = field.abstract.resolve_type or self.executor.type_resolver
+        runtime = resolve_type(value, info, field.abstract)
+        if self.is_awaitable(runtime):
+            return self._abstract_later(field, info, path, value, runtime)
+        return self.object(self._plan_of(field, info, value, runtime), value, path)
+
+    async def _abstract_later(
+        self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, value: Any, runtime: Any
+    ) -> Any:
+        name = await self.executor.with_abort_signal(runtime)
+        completed = self.object(self._plan_of(field, info, value, name), value, path)
+        return await completed if self.is_awaitable(completed) else completed
+
+    def _plan_of(self, field: FieldPlan, info: GraphQLResolveInfo, value: Any, name: Any) -> Any:
+        assert field.subs is not None
+        found = field.subs.get(name) if isinstance(name, str) else None
+        if found is None:  # graphql-core's own error for what is no possible type
+            self.executor.ensure_valid_runtime_type(
+                name, field.abstract, [FieldDetails(n, None) for n in field.nodes], info, value
+            )
+            raise GraphQLError(f"Runtime Object type '{name}' is not a possible type.")
+        return found
 
     def _item_error(self, raw: Exception, field: FieldPlan, path: Path) -> None:
         error = located_error(raw, field.nodes, path.as_list())
