@@ -36,6 +36,8 @@ from ads.pacing.service import UNDECIDED_REASONS
 from ads.time import iso_utc
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The last instant a cursor can name (the end of year 9999), in microseconds.
+LAST_CURSOR = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class ChangedDecisions:
 
 def parse_cursor(text: str) -> int:
     """A cursor as the API receives it: the digits of a non-negative integer."""
-    if not text.isascii() or not text.isdigit() or len(text) > 19:
+    digits = text.isascii() and text.isdigit() and len(text) <= len(str(LAST_CURSOR))
+    if not digits or int(text) > LAST_CURSOR:
         raise Invalid(
             "since is the cursor of an earlier answer (the Pacing-Cursor header, digits)",
             field="since",

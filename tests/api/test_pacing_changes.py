@@ -131,7 +131,7 @@ def test_a_lower_shard_count_moves_the_cursor_on(
     assert response.headers["pacing-cursor"] == micros(SLOT + 60)
 
 
-@pytest.mark.parametrize("since", ["", "abc", "-1", "1.5", "１２", "9" * 20])
+@pytest.mark.parametrize("since", ["", "abc", "-1", "1.5", "１２", "9" * 18, "9" * 5000])
 def test_a_malformed_cursor_is_refused(client: TestClient, service_token: str, since: str) -> None:
     response = client.get("/v1/pacing", params={"since": since}, headers=auth(service_token))
     assert response.status_code == 400
