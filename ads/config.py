@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     introspection: bool = Field(
         default_factory=lambda data: data.get("env") is Environment.DEVELOPMENT,
         validation_alias="ADS_GRAPHQL_INTROSPECTION",
-        description="GraphQL introspection switch",
+        description="GraphQL introspection switch; off, `/v1/openapi.json` wants a token too",
         # The default as the README says it: it follows ADS_ENV.
         json_schema_extra={"default_text": "on in development, off in production"},
     )

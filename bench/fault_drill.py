@@ -380,6 +380,7 @@ def drill(
         with suppress(subprocess.CalledProcessError):
             postgres.stop()
         shutil.copytree(deployment.logs, out / f"{kind}-logs", dirs_exist_ok=True)
+        deployment.logs = out / f"{kind}-logs"  # the servers' data and their copy go next
         shutil.rmtree(base, ignore_errors=True)
     views = {
         fault.name: {

@@ -179,7 +179,7 @@ def main() -> None:
         "ADS_ENV": "production",
         "PYTHONPATH": str(ROOT),
     }
-    ours = "bench._bench_app:app"
+    ours = "bench.graphql_bench_apps:ours"
     servers = {
         "ours": (ours, {}),
         "ours, 1 MiB cap": (ours, {"ADS_GRAPHQL_MAX_BODY_BYTES": "1048576"}),

@@ -63,6 +63,26 @@ async def _time(
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def _answer(data: Any, keys: tuple[str, ...]) -> Any:
+    """The REST answer the GraphQL data makes (the resource, a connection as a list)."""
+    for key in keys:
+        data = data[key]
+    if isinstance(data, dict) and "pageInfo" in data:
+        info = data["pageInfo"]
+        return {
+            "items": data["nodes"],
+            "next": info["endCursor"] if info["hasNextPage"] else None,
+            "totalCount": data["totalCount"],
+        }
+    return data
+
+
+def _sender(registry: Any, name: str, path: str, variables: dict[str, Any]) -> tuple[Any, Any]:
+    """The REST request of a case and, as its baseline, the operation by `documentId`."""
+    body = {"documentId": registry.named(name).id, "variables": variables}
+    return (lambda c: c.get(path)), (lambda c: c.post("/graphql", json=body))
+
+
 async def run(url: str, rounds: int, requests: int) -> None:
     token, advertiser = seed(url)
     app = create_app(Settings(database_url=url, log_level="WARNING"))
@@ -73,43 +93,58 @@ async def run(url: str, rounds: int, requests: int) -> None:
         httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client,
     ):
         registry = make_graphql_app(Settings(database_url=url))[1]
-        page, data = await _pair(
-            client,
-            registry,
-            "ListCampaigns",
-            f"/v1/advertisers/{advertiser}/campaigns?first=50",
-            {"advertiserId": advertiser, "first": 50},
-        )
-        connection = data["advertiser"]["campaigns"]
-        assert page["items"] == connection["nodes"]
-        campaign = page["items"][0]["id"]
-        one, data = await _pair(
-            client, registry, "GetCampaign", f"/v1/campaigns/{campaign}", {"id": campaign}
-        )
-        assert one == data["campaign"]
+        listed = await client.get(f"/v1/advertisers/{advertiser}/campaigns?first=1")
+        campaign = listed.json()["items"][0]["id"]
         assert parse_global_id(campaign)[0] == "Campaign"
-        cases = {
-            "list of 50 campaigns": (
-                lambda c: c.get(f"/v1/advertisers/{advertiser}/campaigns?first=50"),
-                lambda c: c.post(
-                    "/graphql",
-                    json={
-                        "documentId": registry.named("ListCampaigns").id,
-                        "variables": {"advertiserId": advertiser, "first": 50},
-                    },
-                ),
+        groups = await client.get(f"/v1/campaigns/{campaign}/ad-groups?first=1")
+        group = groups.json()["items"][0]["id"]
+        # (case, operation, REST path, variables, response keys to the resource)
+        table = [
+            (
+                "list of 50 campaigns",
+                "ListCampaigns",
+                f"/v1/advertisers/{advertiser}/campaigns?first=50",
+                {"advertiserId": advertiser, "first": 50},
+                ("advertiser", "campaigns"),
             ),
-            "one campaign": (
-                lambda c: c.get(f"/v1/campaigns/{campaign}"),
-                lambda c: c.post(
-                    "/graphql",
-                    json={
-                        "documentId": registry.named("GetCampaign").id,
-                        "variables": {"id": campaign},
-                    },
-                ),
+            (
+                "50 campaigns by name",
+                "ListCampaigns",
+                f"/v1/advertisers/{advertiser}/campaigns?first=50&orderBy=NAME&direction=DESC",
+                {
+                    "advertiserId": advertiser,
+                    "first": 50,
+                    "orderBy": {"field": "NAME", "direction": "DESC"},
+                },
+                ("advertiser", "campaigns"),
             ),
-        }
+            (
+                "one campaign",
+                "GetCampaign",
+                f"/v1/campaigns/{campaign}",
+                {"id": campaign},
+                ("campaign",),
+            ),
+            (
+                "one ad group (node)",
+                "GetAdGroup",
+                f"/v1/ad-groups/{group}",
+                {"id": group},
+                ("node",),
+            ),
+            (
+                "ads of a group (node)",
+                "ListAds",
+                f"/v1/ad-groups/{group}/ads",
+                {"adGroupId": group},
+                ("node", "ads"),
+            ),
+        ]
+        cases = {}
+        for name, operation, path, variables, keys in table:
+            rest, data = await _pair(client, registry, operation, path, variables)
+            assert rest == _answer(data, keys), name
+            cases[name] = _sender(registry, operation, path, variables)
         print(f"{'round':>5} {'case':<22} {'REST ms':>8} {'GraphQL ms':>10} {'ratio':>6} load")
         ratios: dict[str, list[float]] = {name: [] for name in cases}
         for number in range(1, rounds + 1):

@@ -13,7 +13,7 @@ import dramatiq
 
 from ads.config import Settings
 from ads.outages import OutageLog
-from workers.outages import QuietOutages
+from workers.outages import QuietConsumers, QuietOutages
 from workers.scheduler import PeriodicJob
 
 ACTOR_MODULES: tuple[str, ...] = (
@@ -26,11 +26,14 @@ ACTOR_MODULES: tuple[str, ...] = (
 
 def declare_actors(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.Actor]:
     """Create the actors on `broker`; nothing is declared at import time. The outages
-    they meet are logged in one `OutageLog` per declaration (per process)."""
+    they and the broker's consumers meet are logged in one `OutageLog` per declaration
+    (per process)."""
     actors: dict[str, dramatiq.Actor] = {}
     for name in ACTOR_MODULES:
         actors.update(importlib.import_module(name).declare(broker, settings))
-    QuietOutages(OutageLog()).wrap(actors)
+    outages = OutageLog()
+    QuietOutages(outages).wrap(actors)
+    broker.add_middleware(QuietConsumers(outages))
     return actors
 
 

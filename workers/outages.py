@@ -7,17 +7,23 @@ is wrapped: an outage (`ads.outages.outage_of`) is counted in the process's `Out
 and raised again as `Retry`, which the Retries middleware backs off and retries as
 before; the outage's end is logged, with its count, when an actor that met it succeeds.
 Every other exception is left as it was (a bug must stay loud).
+
+Dramatiq's consumer threads, for their part, log CRITICAL once a second per queue while
+the broker is away (a hundred lines for a 20 s restart): `QuietConsumers` turns those
+into counts of the same `OutageLog`, whose end is logged when a message arrives again.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import dramatiq
 from dramatiq.errors import Retry
+from dramatiq.worker import ConsumerThread
 
 from ads.outages import Dependency, OutageLog, describe, outage_of
 
@@ -60,3 +66,48 @@ class QuietOutages:
                 del self._met[dependency]
         for dependency in back:
             self.outages.recovered(dependency)
+
+
+CONNECTION_ERROR = "Consumer encountered a connection error"
+RESTARTING = "Restarting consumer"
+
+
+class QuietConsumers(dramatiq.Middleware):
+    """A broker outage seen by the consumer threads: counted once, not logged per second.
+
+    Dramatiq's consumer loggers are process-wide (one per queue name), so the filter
+    acts only on records from this worker's own consumer threads and is removed when
+    they stop: another worker in the same process keeps its own count.
+    """
+
+    def __init__(self, outages: OutageLog) -> None:
+        self.outages = outages
+        self._threads: set[int] = set()
+
+    def after_consumer_thread_boot(self, broker: dramatiq.Broker, thread: ConsumerThread) -> None:
+        self._threads.add(threading.get_ident())
+        thread.logger.addFilter(self._keep)
+
+    def before_consumer_thread_shutdown(
+        self, broker: dramatiq.Broker, thread: ConsumerThread
+    ) -> None:
+        thread.logger.removeFilter(self._keep)
+        self._threads.discard(threading.get_ident())
+
+    def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
+        """A message came in: whatever broker outage this process saw is over."""
+        if Dependency.BROKER in self.outages.down():
+            self.outages.recovered(Dependency.BROKER)
+
+    def _keep(self, record: logging.LogRecord) -> bool:
+        if record.thread not in self._threads:
+            return True
+        text = str(record.msg)
+        if text.startswith(CONNECTION_ERROR):
+            error = record.args[0] if isinstance(record.args, tuple) and record.args else None
+            if isinstance(error, BaseException) and outage_of(error) is Dependency.BROKER:
+                self.outages.failed(Dependency.BROKER, error)
+                return False
+        if text.startswith(RESTARTING):
+            return Dependency.BROKER not in self.outages.down()
+        return True

@@ -9,6 +9,7 @@ rolls back, Dramatiq retries it with backoff, the other shards' messages are sep
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import dramatiq
@@ -49,6 +50,8 @@ def declare(broker: dramatiq.Broker, settings: Settings) -> dict[str, dramatiq.A
                 "shard": shard,
                 "campaigns": result.campaigns,
                 "seconds": result.duration_seconds,
+                # `ads worker --processes N` children share one log.
+                "pid": os.getpid(),
             },
         )
 

@@ -35,7 +35,10 @@ def openapi_document(routes: list[RestRoute], schema: GraphQLSchema) -> dict[str
     components = Components(schema)
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: r.path):
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, components)
+        operation = _operation(route, components)
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+        if route.method == "GET":
+            paths[route.path]["head"] = _head(operation)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -118,7 +121,11 @@ def _operation(route: RestRoute, components: Components) -> dict[str, Any]:
             *(_parameter(p, "query", components) for p in route.query_parameters),
         ],
         "responses": responses,
-        "x-graphql-operation": {"name": route.name, "documentId": document.id},
+        "x-graphql-operation": {
+            "name": route.name,
+            "documentId": document.id,
+            "document": document.text,
+        },
     }
     if route.method == "GET":
         described["parameters"].append(_header("If-None-Match", "Answer 304 while the tag holds."))
@@ -135,6 +142,21 @@ def _operation(route: RestRoute, components: Components) -> dict[str, Any]:
                 _header("If-Match", "The object's ETag as read: the change needs that version.")
             )
     return described
+
+
+def _head(get: dict[str, Any]) -> dict[str, Any]:
+    """HEAD of a GET route: the GET's status and headers (its ETag, a list's Link), no
+    body. It runs the same operation, so a client can check a tag without the body."""
+    responses = {
+        status: {k: v for k, v in response.items() if k != "content"}
+        for status, response in get["responses"].items()
+    }
+    return {
+        **get,
+        "operationId": f"{get['operationId']}Head",
+        "summary": f"{get['summary']} (headers only)",
+        "responses": responses,
+    }
 
 
 def _root_description(route: RestRoute, schema: GraphQLSchema) -> str:
@@ -168,7 +190,8 @@ def _parameter(parameter: Parameter, where: str, components: Components) -> dict
         schema = {"type": "string", "minLength": 1}
     described = parameter.description or parameter.name
     if parameter.node_type is not None:
-        described += f" (a {parameter.node_type} global id, or its numeric `databaseId`)"
+        article = "an" if parameter.node_type[0] in "AEIOU" else "a"
+        described += f" ({article} {parameter.node_type} global id, or its numeric `databaseId`)"
     found: dict[str, Any] = {
         "name": parameter.name,
         "in": where,

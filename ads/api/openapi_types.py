@@ -26,6 +26,7 @@ from graphql import (
     get_nullable_type,
 )
 
+from ads.api.rest.resources.declaration import input_default
 from ads.api.rest.resources.selections import Selected, selected
 
 DIGITS = {"type": "string", "pattern": "^-?[0-9]+$"}
@@ -98,10 +99,11 @@ class Components:
             described = self.input_type(field.type)
             if field.description:
                 described = {**described, "description": field.description}
-            if field.default_value is not Undefined and field.default_value is not None:
-                described["default"] = field.default_value
+            default = input_default(field)
+            if default is not Undefined and default is not None:
+                described["default"] = default
             properties[name] = described
-            if isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
+            if isinstance(field.type, GraphQLNonNull) and default is Undefined:
                 required.append(name)
         body: dict[str, Any] = {
             "type": "object",

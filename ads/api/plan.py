@@ -13,9 +13,12 @@ travels up to the nearest nullable field, and later errors under a nulled positi
 dropped (the executor's `collected_errors`).
 
 A plan covers what the trusted documents use: object types, lists of objects or of
-leaves, leaves, fragments, `__typename`. A document using anything else (abstract
-return types, directives, introspection, nested lists) gets no plan and runs on
-graphql-core as before; so do mutations, whose root fields run one after the other.
+leaves, leaves, fragments, `__typename`, and abstract types (`node(id:)`): a field of
+an interface or union holds a plan per possible object type, and a run picks the one
+its resolved type names (anything graphql-core would refuse, it refuses the same way).
+A document using anything else (directives, introspection, nested lists) gets no plan
+and runs on graphql-core as before; so do mutations, whose root fields run one after
+the other.
 The executor conformance run of the suite checks the answers against graphql-core's.
 """
 
@@ -31,6 +34,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
@@ -47,6 +51,7 @@ from graphql import (
     VariableNode,
     default_field_resolver,
     get_nullable_type,
+    is_abstract_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -54,6 +59,7 @@ from graphql import (
     located_error,
     specified_scalar_types,
 )
+from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_awaitable, is_iterable
 
@@ -65,7 +71,7 @@ _FAST_READ = "__ads_fast_read__"
 #: Scalars whose output coercion returns a value of this type unchanged.
 _SAME = {"String": str, "ID": str, "Boolean": bool}
 
-LEAF, OBJECT, LEAF_LIST, OBJECT_LIST, TYPENAME = range(5)
+LEAF, OBJECT, LEAF_LIST, OBJECT_LIST, TYPENAME, ABSTRACT, ABSTRACT_LIST = range(7)
 
 
 class Unsupported(Exception):
@@ -129,6 +135,9 @@ class FieldPlan:
     #: The resolver's `fast_read(source, context)`, for a field without arguments.
     read: Reader | None = None
     sub: ObjectPlan | None = None
+    #: An abstract field's type and the plan of each of its possible object types.
+    abstract: GraphQLAbstractType | None = None
+    subs: dict[str, ObjectPlan] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -270,9 +279,21 @@ def _field_plan(
             same=_SAME.get(inner.name) if specified_scalar_types.get(inner.name) is inner else None,
             read=read,
         )
-    if not is_object_type(inner):
-        raise Unsupported("abstract types")
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    if is_abstract_type(inner):
+        return FieldPlan(
+            *common,
+            ABSTRACT_LIST if listed else ABSTRACT,
+            non_null,
+            items_non_null,
+            read=read,
+            abstract=inner,
+            subs={
+                possible.name: _object_plan(schema, possible, selection_sets, fragments, leaves)
+                for possible in schema.get_possible_types(inner)
+            },
+        )
+    assert is_object_type(inner)
     return FieldPlan(
         *common,
         OBJECT_LIST if listed else OBJECT,
@@ -377,11 +398,10 @@ class PlanRun:
         except Exception as raw:
             return self.field_error(raw, field, path)
 
-    def field(self, field: FieldPlan, source: Any, at: Any) -> Any:
-        path = Path(at, field.key, field.parent.name)
+    def _info(self, field: FieldPlan, path: Path) -> GraphQLResolveInfo:
         executor = self.executor
         assert field.definition is not None
-        info = GraphQLResolveInfo(
+        return GraphQLResolveInfo(
             field.name,
             field.nodes,
             field.definition.type,
@@ -397,11 +417,16 @@ class PlanRun:
             executor.abort_signal,
             executor.async_helpers,
         )
+
+    def field(self, field: FieldPlan, source: Any, at: Any) -> Any:
+        path = Path(at, field.key, field.parent.name)
+        executor = self.executor
+        info = self._info(field, path)
         try:
             args = field.args
             if args is None:
                 args = get_argument_values(
-                    field.definition,
+                    field.definition,  # type: ignore[arg-type]
                     field.nodes[0],
                     executor.variable_values,
                     None,
@@ -409,13 +434,15 @@ class PlanRun:
                 )
             result = field.resolve(source, info, **args)
             if self.is_awaitable(result):
-                return self._awaited_field(field, path, result)
-            return self._completed(field, path, result)
+                return self._awaited_field(field, path, result, info)
+            return self._completed(field, path, result, info)
         except Exception as raw:
             return self.field_error(raw, field, path)
 
-    def _completed(self, field: FieldPlan, path: Path, value: Any) -> Any:
-        completed = self.complete(field, path, value)
+    def _completed(
+        self, field: FieldPlan, path: Path, value: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
+        completed = self.complete(field, path, value, info)
         if self.is_awaitable(completed):
             return self._completed_later(field, path, completed)
         return completed
@@ -426,10 +453,12 @@ class PlanRun:
             raise error
         self.executor.collected_errors.add(error, path)
 
-    async def _awaited_field(self, field: FieldPlan, path: Path, result: Awaitable[Any]) -> Any:
+    async def _awaited_field(
+        self, field: FieldPlan, path: Path, result: Awaitable[Any], info: GraphQLResolveInfo
+    ) -> Any:
         try:
             resolved = await self.executor.with_abort_signal(result)
-            completed = self.complete(field, path, resolved)
+            completed = self.complete(field, path, resolved, info)
             if self.is_awaitable(completed):
                 completed = await completed
         except Exception as raw:
@@ -442,8 +471,11 @@ class PlanRun:
         except Exception as raw:
             return self.field_error(raw, field, path)
 
-    def complete(self, field: FieldPlan, path: Path, value: Any) -> Any:
-        """graphql-core's `complete_value` for the field's one known shape."""
+    def complete(
+        self, field: FieldPlan, path: Path, value: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
+        """graphql-core's `complete_value` for the field's one known shape (`info`: the
+        resolver's, when it was called; an abstract type's `resolve_type` is given it)."""
         if isinstance(value, Exception):
             raise value
         if value is None or value is Undefined:
@@ -456,24 +488,32 @@ class PlanRun:
         if kind == OBJECT:
             assert field.sub is not None
             return self.object(field.sub, value, path)
+        if kind == ABSTRACT:
+            return self.abstract(field, info, path, value)
         if not is_iterable(value):
             raise GraphQLError(
                 f"Expected Iterable, but did not find one for field '{field.parent}.{field.name}'."
             )
-        return self._items(field, path, value)
+        return self._items(field, path, value, info)
 
-    def _items(self, field: FieldPlan, path: Path, values: Iterable[Any]) -> Any:
+    def _items(
+        self,
+        field: FieldPlan,
+        path: Path,
+        values: Iterable[Any],
+        info: GraphQLResolveInfo | None = None,
+    ) -> Any:
         completed: list[Any] = []
         pending: list[int] = []
         is_awaitable = self.is_awaitable
         for index, item in enumerate(values):
             item_path = path.add_key(index, None)
             if is_awaitable(item):
-                completed.append(self._awaited_item(field, item_path, item))
+                completed.append(self._awaited_item(field, item_path, item, info))
                 pending.append(index)
                 continue
             try:
-                value = self._item(field, item_path, item)
+                value = self._item(field, item_path, item, info)
             except Exception as raw:
                 self._item_error(raw, field, item_path)
                 value = None
@@ -485,7 +525,9 @@ class PlanRun:
             return completed
         return _gather_items(completed, pending)
 
-    def _item(self, field: FieldPlan, path: Path, item: Any) -> Any:
+    def _item(
+        self, field: FieldPlan, path: Path, item: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
         if isinstance(item, Exception):
             raise item
         if item is None or item is Undefined:
@@ -494,8 +536,40 @@ class PlanRun:
             return None
         if field.kind == LEAF_LIST:
             return _leaf(field.leaf, item)  # type: ignore[arg-type]
+        if field.kind == ABSTRACT_LIST:
+            return self.abstract(field, info, path, item)
         assert field.sub is not None
         return self.object(field.sub, item, path)
+
+    def abstract(
+        self, field: FieldPlan, info: GraphQLResolveInfo | None, path: Path, value: Any
+    ) -> Any:
+        """graphql-core's `complete_abstract_value`, on the resolved type's plan."""
+        assert field.abstract is not None
+        if info is None:  # a value read by `fast_read`: no resolver was given one
+            info = self._info(field, path)
+        resolve_type = field.abstract.resolve_type or self.executor.type_resolver
+        runtime = resolve_type(value, info, field.abstract)
+        if self.is_awaitable(runtime):
+            return self._abstract_later(field, info, path, value, runtime)
+        return self.object(self._plan_of(field, info, value, runtime), value, path)
+
+    async def _abstract_later(
+        self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, value: Any, runtime: Any
+    ) -> Any:
+        name = await self.executor.with_abort_signal(runtime)
+        completed = self.object(self._plan_of(field, info, value, name), value, path)
+        return await completed if self.is_awaitable(completed) else completed
+
+    def _plan_of(self, field: FieldPlan, info: GraphQLResolveInfo, value: Any, name: Any) -> Any:
+        assert field.subs is not None
+        found = field.subs.get(name) if isinstance(name, str) else None
+        if found is None:  # graphql-core's own error for what is no possible type
+            self.executor.ensure_valid_runtime_type(
+                name, field.abstract, [FieldDetails(n, None) for n in field.nodes], info, value
+            )
+            raise GraphQLError(f"Runtime Object type '{name}' is not a possible type.")
+        return found
 
     def _item_error(self, raw: Exception, field: FieldPlan, path: Path) -> None:
         error = located_error(raw, field.nodes, path.as_list())
@@ -503,9 +577,15 @@ class PlanRun:
             raise error
         self.executor.collected_errors.add(error, path)
 
-    async def _awaited_item(self, field: FieldPlan, path: Path, item: Awaitable[Any]) -> Any:
+    async def _awaited_item(
+        self,
+        field: FieldPlan,
+        path: Path,
+        item: Awaitable[Any],
+        info: GraphQLResolveInfo | None = None,
+    ) -> Any:
         try:
-            value = self._item(field, path, await self.executor.with_abort_signal(item))
+            value = self._item(field, path, await self.executor.with_abort_signal(item), info)
             if self.is_awaitable(value):
                 value = await value
         except Exception as raw:

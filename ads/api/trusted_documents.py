@@ -1,14 +1,20 @@
 """Trusted documents: our own clients' operations, registered by SHA-256 when the app starts.
 
-Each `.graphql` file under `ads/api/documents/` holds one named operation (and the
-fragments it uses), named like the file. The registry parses and validates every file
-once, at start, against the schema (a document that fails stops the server: it is a
-bug in the repo, not a request error; the size limits, which guard against documents
-from outside, do not apply to these), and keys it by the
-GraphQL-over-HTTP persisted-document identifier `sha256:<hex of the file's UTF-8
-text>`. A request then names a document instead of sending its text, so it costs no
-parsing and no validation; and a deployment can accept only these documents from
-ADVERTISER tokens, closing the API to ad-hoc queries from the outside.
+Each `.graphql` file under `ads/api/documents/<client>/` holds one named operation (and
+fragments of its own), named like the file. Fragments a client's documents share live
+in its `fragments/` folder (`documents/rest/fragments/*.graphql`, fragment definitions
+only), so that a resource's fields are written once: a document spreads them by name,
+with no import line. The registered text of a document is what a client would send:
+its file (trailing newlines trimmed to one), then, for every shared fragment it uses,
+directly or through another one, in name order, a blank line and that definition as
+written. The registry builds and validates every document once, at start, against the
+schema (a document that fails stops the server: it is a bug in the repo, not a request
+error; the size limits, which guard against documents from outside, do not apply to
+these), and keys it by the GraphQL-over-HTTP persisted-document identifier
+`sha256:<hex of the registered text's UTF-8>` — for a document that uses no shared
+fragment, its file's. A request then names a document instead of sending its text, so
+it costs no parsing and no validation; and a deployment can accept only these documents
+from ADVERTISER tokens, closing the API to ad-hoc queries from the outside.
 """
 
 from __future__ import annotations
@@ -20,12 +26,23 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from graphql import OperationDefinitionNode
+from graphql import (
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    Node,
+    OperationDefinitionNode,
+    Visitor,
+    parse,
+    visit,
+)
 
 from ads.api.query_cache import Prepared, QueryCache, is_mutation
 
 #: Where the trusted documents live, as package data (each client in its own folder).
 DOCUMENTS_DIR = Path(str(files("ads.api") / "documents"))
+#: The folder of a client's shared fragments.
+FRAGMENTS = "fragments"
 PREFIX = "sha256:"
 _ID = re.compile(r"sha256:[0-9a-f]{64}")
 
@@ -51,8 +68,11 @@ class TrustedDocument:
     name: str
     #: The file it came from, relative to the documents folder.
     source: str
+    #: The registered text: the file's, with the shared fragments it uses.
     text: str
     prepared: Prepared
+    #: The shared fragments appended to the file's text.
+    fragments: tuple[SharedFragment, ...] = ()
 
     @property
     def mutation(self) -> bool:
@@ -76,8 +96,23 @@ class TrustedDocuments:
 
     @classmethod
     def load(cls, cache: QueryCache, root: Path = DOCUMENTS_DIR) -> TrustedDocuments:
-        """Every `.graphql` file under `root`, checked by the cache's rules and pinned in it."""
-        documents = [_load(cache, path, root) for path in sorted(root.rglob("*.graphql"))]
+        """Every operation file under `root` with the shared fragments it uses, checked by
+        the cache's rules and pinned in it."""
+        paths = sorted(root.rglob("*.graphql"))
+        shared = shared_fragments(root, [p for p in paths if _is_fragments_file(p, root)])
+        documents = [
+            _load(cache, path, root, shared.get(_client(path, root), {}))
+            for path in paths
+            if not _is_fragments_file(path, root)
+        ]
+        unused = {
+            (fragment.source, fragment.name)
+            for fragments in shared.values()
+            for fragment in fragments.values()
+        } - {(f.source, f.name) for d in documents for f in d.fragments}
+        if unused:
+            source, name = min(unused)
+            raise DocumentError(f"{source}: fragment {name} is used by no document")
         registry = cls(documents)
         for document in registry:
             cache.pin(document.text, document.prepared)
@@ -101,9 +136,98 @@ class TrustedDocuments:
         return len(self._by_id)
 
 
-def _load(cache: QueryCache, path: Path, root: Path) -> TrustedDocument:
+@dataclass(frozen=True, slots=True)
+class SharedFragment:
+    """A fragment of a client's `fragments/` folder, as written there."""
+
+    name: str
+    source: str
+    text: str
+    #: The fragments its own selection spreads.
+    spreads: frozenset[str]
+
+
+def _client(path: Path, root: Path) -> str:
+    parts = path.relative_to(root).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def _is_fragments_file(path: Path, root: Path) -> bool:
+    return FRAGMENTS in path.relative_to(root).parts[:-1]
+
+
+def shared_fragments(root: Path, paths: Iterable[Path]) -> dict[str, dict[str, SharedFragment]]:
+    """The shared fragments of each client folder, by name (DocumentError for a file
+    that holds anything else, or a name defined twice)."""
+    found: dict[str, dict[str, SharedFragment]] = {}
+    for path in paths:
+        source = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        try:
+            definitions = parse(text, no_location=False).definitions
+        except GraphQLError as error:
+            raise DocumentError(f"{source}: {error.message}") from None
+        fragments = found.setdefault(_client(path, root), {})
+        for definition in definitions:
+            if not isinstance(definition, FragmentDefinitionNode):
+                raise DocumentError(f"{source}: a fragments file holds fragment definitions only")
+            name = definition.name.value
+            if name in fragments:
+                raise DocumentError(
+                    f"{source}: fragment {name} is defined twice (also {fragments[name].source})"
+                )
+            assert definition.loc is not None
+            written = text[definition.loc.start : definition.loc.end]
+            fragments[name] = SharedFragment(name, source, written, _spreads(definition))
+    return found
+
+
+def _spreads(node: Node) -> frozenset[str]:
+    names: set[str] = set()
+
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_: object) -> None:
+            names.add(spread.name.value)
+
+    visit(node, Spreads())
+    return frozenset(names)
+
+
+def registered_text(
+    source: str, text: str, shared: dict[str, SharedFragment]
+) -> tuple[str, tuple[SharedFragment, ...]]:
+    """A document's registered text (its file and the shared fragments it uses) and
+    those fragments; the file's text itself when it uses none."""
+    try:
+        document = parse(text)
+    except GraphQLError as error:
+        raise DocumentError(f"{source}: {error.message}") from None
+    own = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    clashes = sorted(own & set(shared))
+    if clashes:
+        raise DocumentError(
+            f"{source}: fragment {clashes[0]} is shared ({shared[clashes[0]].source}); use "
+            "it, do not define it again"
+        )
+    used: dict[str, SharedFragment] = {}
+    pending = sorted(_spreads(document) - own)
+    while pending:
+        name = pending.pop()
+        if name in used or name not in shared:
+            continue  # an unknown fragment: validation names it
+        used[name] = shared[name]
+        pending += sorted(shared[name].spreads - own)
+    if not used:
+        return text, ()
+    fragments = tuple(used[name] for name in sorted(used))
+    return text.rstrip("\n") + "\n" + "".join(f"\n{f.text}\n" for f in fragments), fragments
+
+
+def _load(
+    cache: QueryCache, path: Path, root: Path, shared: dict[str, SharedFragment]
+) -> TrustedDocument:
     source = path.relative_to(root).as_posix()
-    text = path.read_text(encoding="utf-8")
+    text, fragments = registered_text(source, path.read_text(encoding="utf-8"), shared)
     prepared = cache.prepare_trusted(text)
     if prepared.errors:
         raise DocumentError(f"{source}: {prepared.errors[0].message}")
@@ -116,4 +240,4 @@ def _load(cache: QueryCache, path: Path, root: Path) -> TrustedDocument:
     name = operations[0].name.value
     if name != path.stem:
         raise DocumentError(f"{source}: the operation is named {name}, the file {path.stem}")
-    return TrustedDocument(document_id(text), name, source, text, prepared)
+    return TrustedDocument(document_id(text), name, source, text, prepared, fragments)

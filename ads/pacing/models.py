@@ -38,6 +38,8 @@ class CampaignPacing(Base):
         CheckConstraint("throttle >= 0 AND throttle <= 1", name="throttle_rate"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_campaign_pacing_advertiser_id", "advertiser_id"),
+        # The ad server's poll for what changed since its last one (`ads.pacing.published`).
+        Index("ix_campaign_pacing_computed_at", "computed_at"),
     )
 
     campaign_id: Mapped[int] = mapped_column(

@@ -2,19 +2,18 @@
 
 `recompute_shard` is what the `pacing.recompute_shard` actor runs; `campaign_pacing`
 and `advertiser_spend_today` are batched reads for GraphQL DataLoaders (one query each);
-`published_decisions` is what the ad server polls.
+what the ad server polls is `ads.pacing.published`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, exists, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
@@ -40,7 +39,7 @@ from ads.pacing.tick.decide import (
 from ads.pacing.tick.load import hourly_exposure, hourly_traffic, load_chunk, spend_by_day
 from ads.pacing.tick.pipeline import Pipeline
 from ads.pacing.tick.store import write_decisions
-from ads.time import iso_utc, local_day, utcnow, zone
+from ads.time import local_day, utcnow, zone
 
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
 AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]
@@ -96,6 +95,9 @@ def recompute_shard(
             }
         ],
     )
+    # Records of shards beyond the count now in force are of an earlier count: they would
+    # hold the change cursor (`ads.pacing.published`) and the shard metrics in the past.
+    session.execute(delete(PacingShardRun).where(PacingShardRun.shard >= shards))
     session.commit()
     return ShardResult(shard, tick_at, tick.campaigns, tick.ad_groups, duration)
 
@@ -349,106 +351,3 @@ def advertiser_spend_today(
         if day is not None and day == local_day(moment, zone(tz)):
             spend[advertiser_id] += int(micros or 0)
     return spend
-
-
-@dataclass(frozen=True)
-class PublishedDecisions:
-    """What GET /v1/pacing serves: a strong ETag and the compact JSON-ready campaigns."""
-
-    etag: str
-    campaigns: list[dict[str, Any]] | None  # None when the caller's ETag still holds
-
-
-def published_decisions(
-    session: Session, *, if_none_match: str | None = None
-) -> PublishedDecisions:
-    """Every campaign's current decision, ordered by id.
-
-    The response is a function of the (campaign id, version) pairs only, since versions
-    move exactly when something published changes (the bid cap `maxChargeMicros` and
-    the headroom included) and `computedAt` is the time of that
-    version; so the ETag hashes those pairs, read first in a narrow query, and the full
-    rows are read only when the caller's copy is stale.
-    """
-    decided = session.execute(
-        select(CampaignPacing.campaign_id, CampaignPacing.version).order_by(
-            CampaignPacing.campaign_id
-        )
-    ).all()
-    # Campaigns that can deliver but no tick has decided yet are published too (version 0,
-    # NOT_YET_COMPUTED, throttle 0): from the moment one is created or activated, the ad
-    # server sees it and why it must not serve it yet.
-    undecided = list(session.scalars(_UNDECIDED))
-    versions = sorted([*decided, *((cid, 0) for cid in undecided)])
-    etag = _etag(versions)
-    if if_none_match is not None and etag in _etags(if_none_match):
-        return PublishedDecisions(etag, None)
-    rows = session.execute(
-        select(
-            CampaignPacing.campaign_id,
-            CampaignPacing.version,
-            CampaignPacing.throttle,
-            CampaignPacing.status,
-            CampaignPacing.computed_at,
-            CampaignPacing.ad_group_throttles,
-            CampaignPacing.max_charge_micros,
-            CampaignPacing.headroom_micros,
-            CampaignPacing.headroom_until,
-        ).order_by(CampaignPacing.campaign_id)
-    ).all()
-    campaigns: list[dict[str, Any]] = [
-        {
-            "id": cid,
-            "throttle": throttle,
-            "status": status.value,
-            "version": version,
-            "computedAt": iso_utc(computed_at),
-            "adGroups": groups,
-            "maxChargeMicros": None if max_charge is None else str(max_charge),
-            "headroomMicros": None if room is None else str(room),
-            "headroomUntil": None if until is None else iso_utc(until),
-        }
-        for cid, version, throttle, status, computed_at, groups, max_charge, room, until in rows
-    ]
-    known = {row[0] for row in rows}
-    waiting = [cid for cid in undecided if cid not in known]
-    campaigns += [
-        {
-            "id": cid,
-            "throttle": 0.0,
-            "status": PacingStatus.NOT_YET_COMPUTED.value,
-            "version": 0,
-            "computedAt": None,
-            "adGroups": {},
-            "maxChargeMicros": "0",
-            "headroomMicros": "0",
-            "headroomUntil": None,
-            "reason": UNDECIDED_REASONS[CampaignStatus.ACTIVE],
-        }
-        for cid in waiting
-    ]
-    campaigns.sort(key=lambda c: c["id"])
-    # A tick may have committed between the reads: tag the body actually sent.
-    etag = _etag(sorted([*((row[0], row[1]) for row in rows), *((cid, 0) for cid in waiting)]))
-    return PublishedDecisions(etag, campaigns)
-
-
-_UNDECIDED = (
-    select(Campaign.id)
-    .where(
-        Campaign.status == CampaignStatus.ACTIVE,
-        ~exists().where(CampaignPacing.campaign_id == Campaign.id),
-    )
-    .order_by(Campaign.id)
-)
-
-
-def _etag(versions: Any) -> str:
-    digest = hashlib.sha256()
-    for cid, version in versions:
-        digest.update(b"%d:%d;" % (cid, version))
-    return f'"{digest.hexdigest()[:32]}"'
-
-
-def _etags(header: str) -> set[str]:
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from pathlib import Path
 
 import dramatiq
 import pytest
@@ -14,8 +15,10 @@ from sqlalchemy.exc import OperationalError
 
 from ads.config import Settings
 from ads.outages import OutageLog
+from tests.redis_server import VOLATILE, RedisServer
 from workers.actors import declare_actors
 from workers.billing import AGGREGATE
+from workers.broker import build_broker
 from workers.outages import QuietOutages
 
 
@@ -104,3 +107,42 @@ def test_the_apps_actors_meet_an_unreachable_database_as_an_outage(
         worker.stop()
     assert _errors(caplog) == []
     assert [r.getMessage() for r in _outage_lines(caplog)] == ["database unavailable"]
+
+
+def test_a_broker_restart_is_one_outage_in_the_workers_log_not_a_line_per_second(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Real Dramatiq consumers on a Redis of the test's own, stopped for 3 s: Dramatiq's
+    once-a-second CRITICAL per queue becomes one "broker unavailable" with its count,
+    and a message after the restart ends it."""
+    redis_server = RedisServer(tmp_path, *VOLATILE)
+    redis_server.start()
+    on_redis = settings.model_copy(update={"broker_url": redis_server.url})
+    broker = build_broker(on_redis)
+    actors = declare_actors(broker, on_redis)
+    worker = Worker(broker, worker_threads=1, worker_timeout=100)
+    aggregate = actors[AGGREGATE]
+    try:
+        with caplog.at_level(logging.INFO):
+            worker.start()
+            aggregate.send(time.time())
+            broker.join(aggregate.queue_name, timeout=30_000)  # the consumers are up
+            redis_server.stop()
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline or not _outage_lines(caplog):
+                assert time.monotonic() < deadline + 30, "the consumers never saw the outage"
+                time.sleep(0.1)
+            redis_server.start()
+            time.sleep(1.5)  # the consumers reconnect within their one-second restart delay
+            aggregate.send(time.time())
+            broker.join(aggregate.queue_name, timeout=30_000)
+    finally:
+        worker.stop()
+        broker.close()
+        redis_server.stop()
+    assert [r for r in caplog.records if r.levelno >= logging.CRITICAL] == []
+    assert not any("Restarting consumer" in r.getMessage() for r in caplog.records)
+    started, ended = _outage_lines(caplog)
+    assert started.getMessage() == "broker unavailable"
+    assert ended.getMessage() == "broker available again"
+    assert ended.failures >= 2  # type: ignore[attr-defined]  # several queues, several seconds

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from ads.api.app import create_app
 from ads.config import Settings
 from tests.api.conftest import World
-from tests.api.rest.resources.support import registry
+from tests.api.rest.resources.support import bearer, registry
 from tests.live_server import serving
 
 CHECKS = [
@@ -44,10 +44,16 @@ def test_the_document_validates_and_lists_every_route(client: TestClient) -> Non
         if "@rest(" in line
     }
     listed = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
-    assert listed == declared
+    heads = {("HEAD", path) for method, path in declared if method == "GET"}
+    assert listed == declared | heads
+    head = document["paths"]["/v1/campaigns/{id}"]["head"]
+    assert head["operationId"] == "GetCampaignHead"
+    assert "content" not in head["responses"]["200"]
+    assert "ETag" in head["responses"]["200"]["headers"]
     operation = document["paths"]["/v1/campaigns/{id}"]["patch"]
     assert operation["x-graphql-operation"]["name"] == "PatchCampaign"
     assert operation["x-graphql-operation"]["documentId"] == registry().named("PatchCampaign").id
+    assert operation["x-graphql-operation"]["document"] == registry().named("PatchCampaign").text
     schemas = document["components"]["schemas"]
     assert schemas["Micros"]["type"] == "string"
     assert schemas["Micros"]["pattern"] == "^-?[0-9]+$"
@@ -57,6 +63,25 @@ def test_the_document_validates_and_lists_every_route(client: TestClient) -> Non
         in operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
     )
     assert {"409", "412", "422", "404", "503"} <= set(operation["responses"])
+
+
+def test_the_document_follows_the_introspection_switch(settings: Settings, world: World) -> None:
+    with TestClient(create_app(settings.model_copy(update={"introspection": True}))) as client:
+        open_document = client.get("/v1/openapi.json")
+        assert open_document.status_code == 200
+    closed = settings.model_copy(update={"introspection": False})
+    with TestClient(create_app(closed)) as client:
+        anonymous = client.get("/v1/openapi.json")
+        assert anonymous.status_code == 401, anonymous.text
+        assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "bearer" in anonymous.headers["www-authenticate"].lower()
+        revoked = client.get("/v1/openapi.json", headers=bearer(world.tokens["REVOKED"]))
+        assert revoked.status_code == 401
+        for role in ("ADVERTISER", "FINANCE", "ADMIN"):
+            signed = client.get("/v1/openapi.json", headers=bearer(world.tokens[role]))
+            assert signed.status_code == 200, (role, signed.text)
+            assert signed.json() == open_document.json()
+            assert signed.headers["cache-control"] == "private"
 
 
 def _ids(world: World) -> dict[str, str]:
@@ -91,7 +116,8 @@ def test_generated_requests_get_answers_that_keep_to_the_document(
     with serving(create_app(settings)) as base_url:
         schema = schemathesis.openapi.from_url(f"{base_url}/v1/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 22
+        # 22 routes, and HEAD beside each of the 13 GETs.
+        assert len(operations) == 22 + 13
         for operation in operations:
             for path_parameters in (None, _real(operation.path, world)):
                 strategy = operation.as_strategy(path_parameters=path_parameters or None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,15 +46,109 @@ def _campaign_list(world: World) -> dict[str, Any]:
 
 def test_every_registered_file_is_one_named_operation_keyed_by_its_sha256() -> None:
     registry = _registry()
-    files = sorted(DOCUMENTS_DIR.rglob("*.graphql"))
+    files = [p for p in sorted(DOCUMENTS_DIR.rglob("*.graphql")) if p.parent.name != "fragments"]
     assert len(registry) == len(files) > 0
     for path in files:
         text = path.read_text(encoding="utf-8")
-        found = registry.get("sha256:" + hashlib.sha256(text.encode()).hexdigest())
+        if not registry.named(path.stem).fragments:
+            text_sent = text
+        else:  # the file, then each shared fragment it uses as written, in name order
+            shared = registry.named(path.stem).fragments
+            text_sent = text.rstrip("\n") + "\n" + "".join(f"\n{f.text}\n" for f in shared)
+        found = registry.get("sha256:" + hashlib.sha256(text_sent.encode()).hexdigest())
         assert found is not None
         assert found.name == path.stem
+        assert found.text == text_sent
         assert found.prepared.errors == ()
     assert registry.manifest("dashboard")["CampaignList"] == registry.named("CampaignList").id
+
+
+def test_the_rest_documents_write_each_resource_once_in_shared_fragments() -> None:
+    registry = _registry()
+    campaign = registry.named("GetCampaign")
+    assert [f.name for f in campaign.fragments] == ["CampaignFields"]
+    assert campaign.text.endswith(campaign.fragments[0].text + "\n")
+    assert campaign.text.startswith((DOCUMENTS_DIR / "rest" / "GetCampaign.graphql").read_text())
+    patch = registry.named("PatchCampaign")
+    assert [f.name for f in patch.fragments] == ["CampaignFields", "UserErrorFields"]
+    assert all(
+        "pacingMode" not in (DOCUMENTS_DIR / d.source).read_text()
+        for d in registry
+        if d.source.startswith("rest/") and "CampaignFields" in d.text
+    )
+
+
+def _client_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / "client" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+SHARED = {
+    "fragments/Viewer.graphql": "# The viewer.\nfragment Who on Viewer {\n  role\n  ...Reach\n}\n",
+    "fragments/Reach.graphql": "fragment Reach on Viewer { seesAllAdvertisers }\n",
+}
+
+
+def test_a_document_gets_the_shared_fragments_it_uses_through_others_too(
+    tmp_path: Path, client: TestClient, world: World
+) -> None:
+    root = _client_folder(tmp_path, {**SHARED, "Me.graphql": "query Me { viewer { ...Who } }\n"})
+    registry = TrustedDocuments.load(make_query_cache(Settings()), root)
+    me = registry.named("Me")
+    expected = (
+        "query Me { viewer { ...Who } }\n"
+        "\nfragment Reach on Viewer { seesAllAdvertisers }\n"
+        "\nfragment Who on Viewer {\n  role\n  ...Reach\n}\n"
+    )
+    assert me.text == expected
+    assert me.id == document_id(expected)
+    assert len(registry) == 1
+    answer = post(client, me.text, token=world.tokens["ADMIN"])
+    assert answer.json()["data"] == {"viewer": {"role": "ADMIN", "seesAllAdvertisers": True}}
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({"Me.graphql": "query Me { viewer { role } }"}, "fragment Reach is used by no document"),
+        (
+            {"Me.graphql": "query Me { viewer { ...Who } }\nfragment Who on Viewer { role }"},
+            "fragment Who is shared (client/fragments/Viewer.graphql)",
+        ),
+        (
+            {
+                "Me.graphql": "query Me { viewer { ...Who } }",
+                "fragments/Again.graphql": "fragment Who on Viewer { role }",
+            },
+            "fragment Who is defined twice",
+        ),
+        (
+            {
+                "Me.graphql": "query Me { viewer { ...Who } }",
+                "fragments/Op.graphql": "query Op { viewer { role } }",
+            },
+            "fragment definitions only",
+        ),
+    ],
+    ids=["unused", "defined-again", "twice", "not-a-fragment"],
+)
+def test_a_broken_fragments_folder_stops_the_registry(
+    tmp_path: Path, files: dict[str, str], words: str
+) -> None:
+    root = _client_folder(tmp_path, {**SHARED, **files})
+    with pytest.raises(DocumentError, match=re.escape(words)):
+        TrustedDocuments.load(make_query_cache(Settings()), root)
+
+
+def test_shared_fragments_belong_to_their_client_folder(tmp_path: Path) -> None:
+    root = _client_folder(tmp_path, {**SHARED, "Me.graphql": "query Me { viewer { ...Who } }"})
+    (root / "other").mkdir()
+    (root / "other" / "Them.graphql").write_text("query Them { viewer { ...Who } }")
+    with pytest.raises(DocumentError, match=r"other/Them.graphql: Unknown fragment 'Who'"):
+        TrustedDocuments.load(make_query_cache(Settings()), root)
 
 
 def test_a_document_id_runs_the_registered_operation(client: TestClient, world: World) -> None:

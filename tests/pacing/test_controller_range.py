@@ -176,3 +176,122 @@ def test_ahead_of_the_curve_the_rate_falls_by_a_factor_not_to_the_floor(
     # In log space: at most e^(gain x intervals) lower, whatever the magnitude.
     gain = DEFAULT_CONFIG.gain
     assert ahead.throttle >= on.throttle * math.exp(-gain * intervals_ahead)
+
+
+_CLICK = 500_000  # a $0.50 click, 0.5% of the 100-unit day
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    needed=st.floats(min_value=-5.0, max_value=-0.3).map(lambda e: 10.0**e),
+    minute=st.integers(min_value=0, max_value=24 * 60 - 2),
+)
+def test_one_click_ahead_of_a_curve_slower_than_a_click_a_minute_keeps_serving(
+    needed: float, minute: int
+) -> None:
+    # Spend comes in whole clicks: right after one, a campaign whose curve asks for less
+    # than a click a minute is ahead by that click. That is the lumpiness of charges,
+    # not overspending, so its rate stays what it was instead of falling to the floor.
+    value = BUDGET / needed / 86_400
+    now = DAY_START + timedelta(minutes=minute)
+    state = ControllerState(
+        throttle=needed,
+        spend_sum_micros=value * 300.0,
+        exposure_sum_seconds=300.0,
+        last_tick=now - _MINUTE,
+        recent_throttles=(0.0,) * 6,  # nothing in flight
+    )
+    begin = now + _MINUTE
+    on_curve = target_spend(
+        BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, begin)
+    )
+    slope = on_curve - target_spend(
+        BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, begin - _MINUTE)
+    )
+    assume(0 < slope < _CLICK)
+    # A click is at most the allowance's share of what is left to pace today.
+    assume(DEFAULT_CONFIG.lump_share * (BUDGET - on_curve) >= _CLICK)
+
+    def decide(spent: int) -> float:
+        inp = tick_input(
+            now=now,
+            spent_today_micros=spent,
+            spend_since_last_tick_micros=0,
+            max_charge_micros=_CLICK,
+        )
+        return controller.tick(state, inp).throttle
+
+    on, ahead = decide(on_curve), decide(on_curve + _CLICK)
+    assert ahead == on
+    # Two clicks ahead is overspending: corrected, in log space.
+    two_ahead = decide(on_curve + 2 * _CLICK)
+    assert two_ahead < on
+
+
+def test_near_the_end_of_the_day_a_lead_of_one_large_click_is_corrected() -> None:
+    # Twenty minutes before midnight the curve has $1.24 of the $100 day left to pace,
+    # less than four clicks: a click's lead is no longer left alone, so the day lands on
+    # its budget instead of a click over it.
+    now = DAY_END - timedelta(minutes=20)
+    on_curve = target_spend(
+        BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, now + _MINUTE)
+    )
+    assert BUDGET - on_curve < 4 * _CLICK
+    state = ControllerState(
+        throttle=0.05,
+        spend_sum_micros=20_000.0 * 300.0,
+        exposure_sum_seconds=300.0,
+        last_tick=now - _MINUTE,
+        recent_throttles=(0.0,) * 6,  # nothing in flight
+    )
+
+    def decide(spent: int) -> float:
+        inp = tick_input(
+            now=now, spent_today_micros=spent, spend_since_last_tick_micros=0,
+            max_charge_micros=_CLICK,
+        )  # fmt: skip
+        return controller.tick(state, inp).throttle
+
+    assert FLOOR < decide(on_curve + _CLICK) < decide(on_curve)
+
+
+def test_a_traffic_estimate_misled_by_a_few_early_clicks_follows_the_traffic_within_two_hours() -> (
+    None
+):
+    # The cold start's first clicks, bought while the rate doubled, came back four times
+    # the traffic's real value (a dozen of the campaign's largest clicks). Spend at the
+    # real value then replaces that evidence within about ten largest clicks' worth,
+    # instead of holding the rate at a quarter of what the day needs for hours.
+    needed = 0.5
+    value = BUDGET / needed / 86_400  # spend per second at throttle 1
+    misled = 12 * _CLICK
+    state: ControllerState | None = ControllerState(
+        throttle=needed / 4,
+        spend_sum_micros=misled,
+        exposure_sum_seconds=misled / (4 * value),
+        last_tick=NOON - _MINUTE,
+        recent_throttles=(needed / 4,) * 6,
+        slow_spend_sum_micros=misled,
+        slow_exposure_sum_seconds=misled / (4 * value),
+    )
+    in_transit: deque[int] = deque([round(needed / 4 * value * 60)] * 4)
+    spent, served = _ON_CURVE_AT_NOON, needed / 4
+    for m in range(120):
+        arrived = in_transit.popleft()
+        spent += arrived
+        decision = controller.tick(
+            state,
+            tick_input(
+                now=NOON + m * _MINUTE,
+                spent_today_micros=spent,
+                spend_since_last_tick_micros=arrived,
+                max_charge_micros=_CLICK,
+                cap_held=True,
+            ),
+        )
+        state = decision.state
+        in_transit.append(round(served * value * 60))
+        served = decision.throttle
+    assert state is not None
+    assert state.rate_estimate is not None
+    assert state.rate_estimate <= 1.25 * value

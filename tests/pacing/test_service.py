@@ -13,10 +13,10 @@ from ads.config import Settings
 from ads.ingestion.service import record_events
 from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import AdGroupPacing, CampaignPacing
+from ads.pacing.published import published_decisions
 from ads.pacing.service import (
     advertiser_spend_today,
     campaign_pacing,
-    published_decisions,
     recompute_shard,
 )
 from tests import factories

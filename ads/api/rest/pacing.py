@@ -27,6 +27,14 @@ counts when it happens: one on an impression served just before the headroom ran
 can still land beyond it.) A campaign absent
 from the list has no decision yet: do not serve it. The strong ETag changes exactly
 when a version does; send it back in `If-None-Match` to get 304 while nothing changed.
+
+Every answer (304 included) carries a `Pacing-Cursor` header. `GET /v1/pacing?since=
+<cursor>` answers only the campaigns whose decision changed after that cursor, and every
+campaign still waiting for its first decision, as `{"campaigns": [...], "cursor": "..."}`
+in the same entry shape: apply each entry over the one held (a higher `version` is
+newer; an entry may come twice), keep the others, and poll next with the new cursor.
+Take a full answer at start-up; a cursor from any earlier answer stays valid. A malformed
+cursor is a 400 `INVALID_CURSOR`.
 """
 
 from __future__ import annotations
@@ -38,19 +46,36 @@ from starlette.responses import Response
 
 from ads.api.rest.service_auth import domain_error_response, service_principal
 from ads.errors import DomainError
-from ads.pacing.service import published_decisions
+from ads.pacing.published import changed_decisions, parse_cursor, published_decisions
 
 
 async def get_pacing(request: Request) -> Response:
     try:
         await service_principal(request)
+        since = request.query_params.get("since")
+        cursor = None if since is None else parse_cursor(since)
     except DomainError as exc:
         return domain_error_response(exc)
+    if cursor is not None:
+        return await _changes(request, cursor)
     tag = request.headers.get("if-none-match")
     async with request.app.state.sessions() as session:
         result = await session.run_sync(lambda s: published_decisions(s, if_none_match=tag))
-    headers = {"ETag": result.etag, "Cache-Control": "no-cache"}
+    headers = {
+        "ETag": result.etag,
+        "Cache-Control": "no-cache",
+        "Pacing-Cursor": str(result.cursor),
+    }
     if result.campaigns is None:
         return Response(status_code=304, headers=headers)
     body = json.dumps({"campaigns": result.campaigns}, separators=(",", ":"))
+    return Response(body, media_type="application/json", headers=headers)
+
+
+async def _changes(request: Request, since: int) -> Response:
+    async with request.app.state.sessions() as session:
+        result = await session.run_sync(lambda s: changed_decisions(s, since=since))
+    cursor = str(result.cursor)
+    body = json.dumps({"campaigns": result.campaigns, "cursor": cursor}, separators=(",", ":"))
+    headers = {"Cache-Control": "no-cache", "Pacing-Cursor": cursor}
     return Response(body, media_type="application/json", headers=headers)

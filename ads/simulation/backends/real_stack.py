@@ -47,7 +47,8 @@ from ads.pacing.domain.controller import DEFAULT_CONFIG
 from ads.pacing.experiments.models import PacingExperiment
 from ads.pacing.experiments.rules import PacingStrategy
 from ads.pacing.experiments.service import create_experiment
-from ads.pacing.service import campaign_pacing, published_decisions, recompute_shard
+from ads.pacing.published import published_decisions
+from ads.pacing.service import campaign_pacing, recompute_shard
 from ads.schema_version import upgrade_to_head
 from ads.simulation.backends.memory import Headroom, SpendEvent
 from ads.simulation.market.book import SimCampaign

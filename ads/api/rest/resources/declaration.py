@@ -18,6 +18,7 @@ from typing import Any
 from graphql import (
     DirectiveNode,
     GraphQLEnumType,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLInterfaceType,
@@ -35,6 +36,7 @@ from graphql import (
     is_non_null_type,
     type_from_ast,
     value_from_ast,
+    value_from_ast_untyped,
 )
 from graphql.pyutils import Undefined
 
@@ -82,6 +84,12 @@ class Parameter:
     #: True for a path parameter that fills a field of `input`.
     in_input: bool = False
     default: Any = Undefined
+    #: For a query parameter spread from an input-object variable: that variable and
+    #: the field of it this parameter fills (None: the parameter is the variable).
+    variable: str | None = None
+    field: str | None = None
+    #: The parameter this one goes with (`direction` with `orderBy`), if any.
+    requires: str | None = None
 
     @property
     def required(self) -> bool:
@@ -214,15 +222,19 @@ def _route(
     path_parameters = _path_parameters(path, variables, body, usages)
     in_path = {p.name for p in path_parameters}
     query_parameters = tuple(
-        _parameter(name, type_, default, None, usages.get(name))
+        parameter
         for name, (type_, default) in variables.items()
         if name not in in_path and name != INPUT
+        for parameter in _query_parameters(name, type_, default, usages.get(name))
     )
+    names = [p.name for p in (*path_parameters, *query_parameters)]
     for parameter in query_parameters:
         if not isinstance(get_named_type(parameter.type), GraphQLScalarType | GraphQLEnumType):
-            raise _Broken(f"`${parameter.name}` cannot come from the query string (not a scalar)")
+            raise _Broken(f"`{parameter.name}` cannot come from the query string (not a scalar)")
         if str(parameter.type).startswith("["):
-            raise _Broken(f"`${parameter.name}` cannot come from the query string (a list)")
+            raise _Broken(f"`{parameter.name}` cannot come from the query string (a list)")
+        if names.count(parameter.name) > 1:
+            raise _Broken(f"two parameters are named `{parameter.name}`")
     if len(roots) != 1:
         raise _Broken("a route's operation selects exactly one root field")
     resource, payload, fields, owner = _resource(values.get("resource"), roots, schema, fragments)
@@ -267,6 +279,70 @@ def _parameter(
         in_input=in_input,
         default=Undefined if default is None else value_from_ast(default, type_),
     )
+
+
+def _query_parameters(
+    name: str, type_: Any, default: Any, description: str | None
+) -> list[Parameter]:
+    """The query parameters of a variable: itself, or for an input object of scalars
+    (an ordering) its fields spread flat, the one required field under the variable's
+    name and the others under their own (`$orderBy` → `orderBy=NAME&direction=DESC`)."""
+    named = get_named_type(type_)
+    if not isinstance(named, GraphQLInputObjectType):
+        return [_parameter(name, type_, default, None, description)]
+    if is_list_type(get_nullable_type(type_)):
+        raise _Broken(f"`${name}` cannot come from the query string (a list)")
+    required = [
+        key
+        for key, field in named.fields.items()
+        if is_non_null_type(field.type) and input_default(field) is Undefined
+    ]
+    if len(required) != 1:
+        raise _Broken(
+            f"`${name}` ({named.name}) comes from the query string as its one required "
+            f"field under the name `{name}`; it has {len(required)}"
+        )
+    lead = required[0]
+    parameters = []
+    for key, field in named.fields.items():
+        field_type = (
+            field.type if key != lead or is_non_null_type(type_) else get_nullable_type(field.type)
+        )
+        parameters.append(
+            Parameter(
+                name if key == lead else key,
+                field_type,
+                None,
+                _joined(description, field.description)
+                if key == lead
+                else _joined(field.description, f"With `{name}` only"),
+                default=input_default(field) if key != lead else Undefined,
+                variable=name,
+                field=key,
+                requires=None if key == lead else name,
+            )
+        )
+    return parameters
+
+
+def input_default(field: GraphQLInputField) -> Any:
+    """An input field's default as JSON sends it (`"ASC"`), Undefined when it has none.
+
+    graphql-core 3.3 keeps an SDL default as its literal (`default`); `default_value`
+    is set only for defaults given as Python values."""
+    if field.default_value is not Undefined:
+        return field.default_value
+    default = field.default
+    if default is None:
+        return Undefined
+    literal = default.literal
+    if literal is not Undefined and literal is not None:
+        return value_from_ast_untyped(literal)
+    return default.value
+
+
+def _joined(*sentences: str | None) -> str | None:
+    return " ".join(s.rstrip(".") + "." for s in sentences if s) or None
 
 
 def _path_parameters(

@@ -57,7 +57,7 @@ class ResourceEndpoint:
             await context.close()
             route = self.route
             process_metrics().rest_requests.labels(
-                route.method, route.path, route.name, str(status)
+                request.method, route.path, route.name, str(status)
             ).inc()
 
     async def _serve(self, request: Request, context: RequestContext) -> Response:

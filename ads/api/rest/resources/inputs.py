@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import get_named_type
+from graphql import GraphQLEnumType, get_named_type
 
 from ads.api.graphql_http import BadRequest
 from ads.api.rest.resources.declaration import Parameter, RestRoute, node_type_of
@@ -110,12 +110,32 @@ def _query_values(route: RestRoute, query: Sequence[tuple[str, str]]) -> dict[st
             raise BadRequest(
                 400, f"the query parameter `{parameter.name}` is required", "BAD_REQUEST"
             )
-    return values
+        requires = parameter.requires
+        if requires is not None and parameter.name in values and requires not in values:
+            raise BadRequest(
+                400,
+                f"the query parameter `{parameter.name}` goes with `{requires}`",
+                "BAD_REQUEST",
+            )
+    return _gathered(known, values)
+
+
+def _gathered(known: dict[str, Parameter], values: dict[str, Any]) -> dict[str, Any]:
+    """Parameters spread from an input-object variable, gathered back into it."""
+    variables: dict[str, Any] = {}
+    for name, value in values.items():
+        parameter = known[name]
+        if parameter.field is None or parameter.variable is None:
+            variables[name] = value
+        else:
+            variables.setdefault(parameter.variable, {})[parameter.field] = value
+    return variables
 
 
 def _typed(parameter: Parameter, raw: str) -> Any:
     """A query-string value as JSON of the parameter's GraphQL type."""
-    kind = get_named_type(parameter.type).name
+    named = get_named_type(parameter.type)
+    kind = named.name
     if kind == "Int":
         if _INT.fullmatch(raw) is None:
             raise BadRequest(400, f"`{parameter.name}` must be an integer", "BAD_REQUEST")
@@ -132,6 +152,12 @@ def _typed(parameter: Parameter, raw: str) -> Any:
         if raw not in ("true", "false"):
             raise BadRequest(400, f"`{parameter.name}` must be true or false", "BAD_REQUEST")
         return raw == "true"
+    if isinstance(named, GraphQLEnumType) and raw not in named.values:
+        raise BadRequest(
+            400,
+            f"`{parameter.name}` must be one of {', '.join(named.values)}, not `{raw}`",
+            "BAD_REQUEST",
+        )
     if parameter.node_type is not None:
         return _id(raw, parameter.node_type)
     return raw

@@ -114,6 +114,14 @@ def _routes(tmp_path: Path, text: str) -> None:
             "{ nodes(ids: $ids) { id } }",
             "a list",
         ),
+        (
+            "query Q($id: ID!, $orderBy: CampaignOrder, $direction: String, $after: String) "
+            '@rest(method: "GET", path: "/v1/advertisers/{id}/campaigns", '
+            'resource: "advertiser.campaigns") { advertiser(id: $id) { campaigns(after: $after, '
+            "orderBy: $orderBy, nameContains: $direction) { nodes { id } "
+            "pageInfo { hasNextPage endCursor } } } }",
+            "two parameters are named `direction`",
+        ),
     ],
 )
 def test_a_broken_declaration_stops_the_app_naming_its_file(
@@ -147,11 +155,16 @@ def test_collections_and_id_names_follow_the_node_types() -> None:
     assert node_type_of("id", "things") is None
 
 
-def test_a_route_query_runs_on_its_plan_unless_it_reads_through_node() -> None:
+def test_every_route_query_runs_on_its_plan_those_read_through_node_too() -> None:
     documents = [d for d in registered() if d.source.startswith("rest/") and not d.mutation]
     schema = build_schema()
     plans = operation_plans(schema, [d.prepared.document for d in documents], leaf_table(schema))
     planned = {d.name for d in documents if id(d.prepared.operation(None)) in plans}
-    through_node = {d.name for d in documents if "node(id:" in d.text}
-    assert planned == {d.name for d in documents} - through_node
-    assert len(planned) == 9
+    assert planned == {d.name for d in documents}
+    assert len(planned) == 13
+    assert {d.name for d in documents if "node(id:" in d.text} == {
+        "GetAd",
+        "GetAdGroup",
+        "GetInvoice",
+        "ListAds",
+    }

@@ -9,7 +9,7 @@ from ads.api.app import create_app
 from ads.config import Settings
 from tests import factories
 from tests.api.conftest import World
-from tests.api.rest.resources.support import rest
+from tests.api.rest.resources.support import bearer, rest
 
 
 def test_a_refused_input_is_422_keyed_by_field_and_changes_nothing(
@@ -98,6 +98,65 @@ def test_a_list_pages_by_cursor_with_next_and_a_link_header(
     assert seen == ["Acme launch", "Extra 0", "Extra 1", "Extra 2", "Extra 3"]
 
 
+def test_a_sorted_list_pages_by_its_link_in_its_order(
+    client: TestClient, world: World, session: Session
+) -> None:
+    for name, budget in (("delta", 30), ("alpha", 10), ("echo", 20), ("bravo", 30)):
+        factories.campaign(
+            session, world.acme.advertiser_pk, name=name, budget_micros=budget * 10**6
+        )
+    token = world.tokens["ADVERTISER"]
+    path = f"/v1/advertisers/{world.acme.advertiser}/campaigns"
+
+    def walk(params: dict[str, str]) -> list[str]:
+        seen: list[str] = []
+        page = rest(client, "GET", path, token, params={"first": "2", **params})
+        while True:
+            assert page.status_code == 200, page.text
+            seen += [c["name"] for c in page.json()["items"]]
+            if page.json()["next"] is None:
+                return seen
+            link = page.headers["link"]
+            page = client.get(link[1 : link.index(">")], headers=bearer(token))
+
+    assert walk({"orderBy": "NAME"}) == ["Acme launch", "alpha", "bravo", "delta", "echo"]
+    assert walk({"orderBy": "NAME", "direction": "DESC"}) == [
+        "echo",
+        "delta",
+        "bravo",
+        "alpha",
+        "Acme launch",
+    ]
+    # Acme launch's budget is 100; bravo and delta tie: creation order, reversed.
+    assert walk({"orderBy": "BUDGET", "direction": "DESC"}) == [
+        "Acme launch",
+        "bravo",
+        "delta",
+        "echo",
+        "alpha",
+    ]
+    assert walk({"orderBy": "CREATED_AT", "direction": "ASC"}) == walk({})
+
+
+def test_a_bad_order_is_400_and_names_what_is_accepted(client: TestClient, world: World) -> None:
+    token = world.tokens["ADMIN"]
+    path = f"/v1/advertisers/{world.acme.advertiser}/campaigns"
+    for params, words in (
+        ({"orderBy": "COLOUR"}, "`orderBy` must be one of CREATED_AT, NAME, BUDGET, UPDATED_AT"),
+        ({"orderBy": "name"}, "not `name`"),
+        ({"orderBy": "NAME", "direction": "UP"}, "`direction` must be one of ASC, DESC"),
+        ({"direction": "DESC"}, "`direction` goes with `orderBy`"),
+        ({"orderBy": "NAME", "sort": "x"}, "unknown query parameter `sort`"),
+    ):
+        response = rest(client, "GET", path, token, params=params)
+        assert response.status_code == 400, (params, response.text)
+        error = response.json()["errors"][0]
+        assert words in error["message"], response.text
+        assert error["extensions"]["code"] == "BAD_REQUEST"
+    repeated = client.get(f"{path}?orderBy=NAME&orderBy=BUDGET", headers=bearer(token))
+    assert repeated.status_code == 400
+
+
 def test_bad_query_strings_and_bodies_are_400_or_415(client: TestClient, world: World) -> None:
     token = world.tokens["ADMIN"]
     campaigns = f"/v1/advertisers/{world.acme.advertiser}/campaigns"
@@ -173,3 +232,37 @@ def test_the_graphql_cost_limit_holds_for_a_route_and_its_variables(
         refused = rest(client, "GET", path, token, params={"first": "100"})
         assert refused.status_code == 400, refused.text
         assert "maximum cost of 250" in refused.json()["errors"][0]["message"]
+
+
+def test_head_answers_a_gets_status_and_headers_without_the_body(
+    client: TestClient, world: World, session: Session
+) -> None:
+    factories.campaign(session, world.acme.advertiser_pk, name="Second")
+    token = world.tokens["ADVERTISER"]
+    one = f"/v1/campaigns/{world.acme.campaign}"
+    got = rest(client, "GET", one, token)
+    head = rest(client, "HEAD", one, token)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+    unchanged = rest(client, "HEAD", one, token, headers={"If-None-Match": got.headers["etag"]})
+    assert unchanged.status_code == 304
+    listed = f"/v1/advertisers/{world.acme.advertiser}/campaigns"
+    page = rest(client, "HEAD", listed, token, params={"first": "1"})
+    assert page.status_code == 200
+    assert (
+        page.headers["link"]
+        == rest(client, "GET", listed, token, params={"first": "1"}).headers["link"]
+    )
+    theirs = rest(client, "HEAD", f"/v1/campaigns/{world.globex.campaign}", token)
+    assert (theirs.status_code, theirs.content) == (404, b"")
+    assert rest(client, "HEAD", one, None).status_code == 401
+
+
+def test_head_is_counted_as_head_in_metrics(client: TestClient, world: World) -> None:
+    line = (
+        'ads_rest_requests_total{method="HEAD",operation="GetAd",route="/v1/ads/{id}",status="200"}'
+    )
+    rest(client, "HEAD", f"/v1/ads/{world.acme.ad}", world.tokens["ADMIN"])
+    assert any(row.startswith(line + " ") for row in client.get("/metrics").text.splitlines())
