@@ -20,7 +20,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import GraphQLError
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 from ads.api.ids import cursor, parse_cursor
 
 MAX_PAGE = 100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +239,15 @@ class Connection:
                 "PAGE_SIZE_REQUIRED",
             )
         if self._page_future is None:
-            self._page_future = asyncio.ensure_future(self._page())
+            self._page_future = _future(self._page())
         return self._page_future
+
+    def page_if_loaded(self) -> Page | None:
+        """The page when it has been loaded already (None: not yet, or it failed)."""
+        future = self._page_future
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        return future.result()
 
     def count_if_loaded(self) -> int | None:
         """The count when it has been loaded already (None: not yet, or it failed)."""
@@ -250,5 +258,10 @@ class Connection:
 
     def count(self) -> asyncio.Future[int]:
         if self._count_future is None:
-            self._count_future = asyncio.ensure_future(self._count())
+            self._count_future = _future(self._count())
         return self._count_future
+
+
+def _future(loading: Awaitable[T]) -> asyncio.Future[T]:
+    """`ensure_future`, at the cost of one check for a DataLoader's future."""
+    return loading if isinstance(loading, asyncio.Future) else asyncio.ensure_future(loading)

@@ -106,14 +106,23 @@ class RequestContext:
         for obj in objects:
             self.seen[(type(obj), obj.id)] = obj
 
+    def loaded_money(self, micros: int | None, advertiser_id: int) -> Money | None:
+        """Money in the advertiser's currency if the advertiser was read (else None)."""
+        advertiser = self.seen.get((Advertiser, advertiser_id))
+        if micros is None or advertiser is None:
+            return None
+        return Money(micros, advertiser.currency)
+
+    def loaded_campaign_money(self, micros: int | None, campaign_id: int) -> Money | None:
+        """Money of an object under a campaign (bids, caps) if the campaign was read."""
+        campaign = self.seen.get((Campaign, campaign_id))
+        return None if campaign is None else self.loaded_money(micros, campaign.advertiser_id)
+
     def money(self, micros: int | None, advertiser_id: int) -> Money | Awaitable[Money] | None:
         """Money in the advertiser's currency: synchronous when the advertiser was read."""
         if micros is None:
             return None
-        advertiser = self.seen.get((Advertiser, advertiser_id))
-        if advertiser is not None:
-            return Money(micros, advertiser.currency)
-        return self._money_later(micros, advertiser_id)
+        return self.loaded_money(micros, advertiser_id) or self._money_later(micros, advertiser_id)
 
     def campaign_money(self, micros: int | None, campaign_id: int) -> Any:
         """Money of an object under a campaign (bids, caps)."""

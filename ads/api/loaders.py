@@ -130,8 +130,10 @@ class Loaders:
 
     async def preload_pacing(self, campaign_ids: list[int]) -> None:
         """The pacing of a page of campaigns in one batch, readable without awaiting."""
-        views = await self.pacing.load_many(campaign_ids)
-        self.pacing_views.update(zip(campaign_ids, views, strict=True))
+        # One batch answers every load at once: awaited one after the other, only the
+        # first waits (`load_many` gathers them, with a callback per campaign).
+        loads = [self.pacing.load(pk) for pk in campaign_ids]
+        self.pacing_views.update(zip(campaign_ids, [await load for load in loads], strict=True))
 
     @cached_property
     def spend_today(self) -> DataLoader[int, int]:

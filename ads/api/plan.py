@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import GeneratorType
+from typing import Any, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -56,13 +57,19 @@ from graphql import (
     is_non_null_type,
     is_object_type,
     located_error,
+    specified_scalar_types,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_awaitable, is_iterable
 
 Getter = Callable[[Any], Any]
+Reader = Callable[[Any, Any], Any]
 Leaves = Mapping[str, Mapping[str, tuple[Getter, Callable[[Any], Any]]]]
+F = TypeVar("F", bound=Callable[..., Any])
+_FAST_READ = "__ads_fast_read__"
+#: Scalars whose output coercion returns a value of this type unchanged.
+_SAME = {"String": str, "ID": str, "Boolean": bool}
 
 LEAF, OBJECT, LEAF_LIST, OBJECT_LIST, TYPENAME, ABSTRACT, ABSTRACT_LIST = range(7)
 
@@ -71,24 +78,63 @@ class Unsupported(Exception):
     """The document uses something plans do not cover: graphql-core runs it."""
 
 
+def fast_read(reader: Reader) -> Callable[[F], F]:
+    """Mark a resolver (of a field without arguments) whose value, once loaded, is
+    `reader(source, context)`, synchronously: a plan then completes that value without
+    calling the resolver (no path, info or arguments built for it).
+
+    `reader` must be free of side effects and return None whenever the resolver has to
+    run instead (a value still loading, or a null the resolver reports).
+    """
+
+    def mark(resolver: F) -> F:
+        setattr(resolver, _FAST_READ, reader)
+        return resolver
+
+    return mark
+
+
+#: Whether a type's instances are awaitable. `await` looks `__await__` up on the type,
+#: so the type answers for every instance but generator-based coroutines'. Asked of
+#: every resolved value, graphql-core's check costs three calls, a failed `hasattr`
+#: among them, where a dictionary look-up does.
+_AWAITABLE: dict[type, bool] = dict.fromkeys((dict, list, str, int, float, bool, type(None)), False)
+
+
+def _awaitable(value: Any) -> bool:
+    kind = type(value)
+    known = _AWAITABLE.get(kind)
+    if known is None:
+        known = is_awaitable(value)
+        if kind is not GeneratorType:
+            _AWAITABLE[kind] = known
+    return known
+
+
 @dataclass(slots=True, eq=False)
 class FieldPlan:
     """One response key of a selection set and everything needed to complete it."""
 
     key: str
     name: str
+    #: The object type the field is on.
+    parent: GraphQLObjectType
     definition: GraphQLField | None
     nodes: list[FieldNode]
     resolve: Callable[..., Any]
     #: Arguments coerced once (they hold no variable); None: coerced per run.
     args: dict[str, Any] | None
     kind: int
-    non_null: bool
-    items_non_null: bool
-    leaf: GraphQLLeafType | None
+    non_null: bool = False
+    items_non_null: bool = False
+    leaf: GraphQLLeafType | None = None
     #: The executor's fast read of a loaded leaf (ads.api.executor.leaf_table).
-    fast: tuple[Getter, Callable[[Any], Any]] | None
-    sub: ObjectPlan | None
+    fast: tuple[Getter, Callable[[Any], Any]] | None = None
+    #: The type a leaf's value has when it coerces to itself (a `str` for String and ID).
+    same: type | None = None
+    #: The resolver's `fast_read(source, context)`, for a field without arguments.
+    read: Reader | None = None
+    sub: ObjectPlan | None = None
     #: An abstract field's type and the plan of each of its possible object types.
     abstract: GraphQLAbstractType | None = None
     subs: dict[str, ObjectPlan] | None = None
@@ -144,26 +190,15 @@ def _object_plan(
         name = nodes[0].name.value
         if name == "__typename":
             fields.append(
-                FieldPlan(
-                    key,
-                    name,
-                    None,
-                    nodes,
-                    default_field_resolver,
-                    {},
-                    TYPENAME,
-                    True,
-                    False,
-                    None,
-                    None,
-                    None,
-                )
+                FieldPlan(key, name, parent, None, nodes, default_field_resolver, {}, TYPENAME)
             )
             continue
         definition = parent.fields.get(name)
         if definition is None or name.startswith("__"):
             raise Unsupported(name)
-        fields.append(_field_plan(schema, key, nodes, definition, fast_leaves, fragments, leaves))
+        fields.append(
+            _field_plan(schema, parent, key, nodes, definition, fast_leaves, fragments, leaves)
+        )
     return ObjectPlan(parent, fields)
 
 
@@ -208,6 +243,7 @@ def _applies(schema: GraphQLSchema, parent: GraphQLObjectType, condition: Any) -
 
 def _field_plan(
     schema: GraphQLSchema,
+    parent: GraphQLObjectType,
     key: str,
     nodes: list[FieldNode],
     definition: GraphQLField,
@@ -230,62 +266,41 @@ def _field_plan(
     if definition.args or node.arguments:
         args = None if _uses_variables(node) else get_argument_values(definition, node)
     resolve = definition.resolve or default_field_resolver
+    read = None if definition.args else getattr(resolve, _FAST_READ, None)
+    common = (key, node.name.value, parent, definition, nodes, resolve, args)
     if is_leaf_type(inner):
-        kind = LEAF_LIST if listed else LEAF
-        fast = None if listed else fast_leaves.get(node.name.value)
         return FieldPlan(
-            key,
-            node.name.value,
-            definition,
-            nodes,
-            resolve,
-            args,
-            kind,
+            *common,
+            LEAF_LIST if listed else LEAF,
             non_null,
             items_non_null,
-            inner,
-            fast,
-            None,
+            leaf=inner,
+            fast=None if listed else fast_leaves.get(node.name.value),
+            same=_SAME.get(inner.name) if specified_scalar_types.get(inner.name) is inner else None,
+            read=read,
         )
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
     if is_abstract_type(inner):
-        subs = {
-            possible.name: _object_plan(schema, possible, selection_sets, fragments, leaves)
-            for possible in schema.get_possible_types(inner)
-        }
-        kind = ABSTRACT_LIST if listed else ABSTRACT
         return FieldPlan(
-            key,
-            node.name.value,
-            definition,
-            nodes,
-            resolve,
-            args,
-            kind,
+            *common,
+            ABSTRACT_LIST if listed else ABSTRACT,
             non_null,
             items_non_null,
-            None,
-            None,
-            None,
-            inner,
-            subs,
+            read=read,
+            abstract=inner,
+            subs={
+                possible.name: _object_plan(schema, possible, selection_sets, fragments, leaves)
+                for possible in schema.get_possible_types(inner)
+            },
         )
     assert is_object_type(inner)
-    sub = _object_plan(schema, inner, selection_sets, fragments, leaves)
-    kind = OBJECT_LIST if listed else OBJECT
     return FieldPlan(
-        key,
-        node.name.value,
-        definition,
-        nodes,
-        resolve,
-        args,
-        kind,
+        *common,
+        OBJECT_LIST if listed else OBJECT,
         non_null,
         items_non_null,
-        None,
-        None,
-        sub,
+        read=read,
+        sub=_object_plan(schema, inner, selection_sets, fragments, leaves),
     )
 
 
@@ -307,11 +322,16 @@ class PlanRun:
     """One operation's execution on a plan, inside a graphql-core executor (whose
     variables, context and collected errors it uses)."""
 
-    __slots__ = ("executor", "is_awaitable")
+    __slots__ = ("awaitables", "context", "executor", "is_awaitable")
 
     def __init__(self, executor: Any) -> None:
         self.executor = executor
-        self.is_awaitable = executor.is_awaitable
+        self.context = executor.context_value
+        own = executor.is_awaitable
+        default = own is is_awaitable
+        self.is_awaitable = _awaitable if default else own
+        #: What is known per type (nothing when the executor checks in its own way).
+        self.awaitables = _AWAITABLE if default else {}
 
     def root(self, plan: ObjectPlan, root_value: Any) -> Any:
         return self.object(plan, root_value, None)
@@ -320,6 +340,8 @@ class PlanRun:
         results: dict[str, Any] = {}
         pending: list[str] = []
         is_awaitable = self.is_awaitable
+        awaitables = self.awaitables
+        context = self.context
         try:
             for field in plan.fields:
                 fast = field.fast
@@ -327,6 +349,9 @@ class PlanRun:
                     try:
                         value = fast[0](source)
                         if value is not None:
+                            if type(value) is field.same:
+                                results[field.key] = value
+                                continue
                             coerced = fast[1](value)
                             if coerced is not None and coerced is not Undefined:
                                 results[field.key] = coerced
@@ -336,9 +361,20 @@ class PlanRun:
                 if field.kind == TYPENAME:
                     results[field.key] = plan.type.name
                     continue
-                value = self.field(field, plan.type, source, path)
+                read = field.read
+                value = None
+                if read is not None:
+                    try:
+                        value = read(source, context)
+                    except Exception:
+                        value = None  # the resolver below reports it
+                if value is None:
+                    value = self.field(field, source, path)
+                else:
+                    value = self.loaded(field, path, value)
                 results[field.key] = value
-                if is_awaitable(value):
+                known = awaitables.get(type(value))
+                if known or (known is None and is_awaitable(value)):
                     pending.append(field.key)
         except Exception:
             if pending:
@@ -348,15 +384,28 @@ class PlanRun:
             return results
         return _gather_fields(results, pending)
 
-    def field(self, field: FieldPlan, parent: GraphQLObjectType, source: Any, at: Any) -> Any:
+    def loaded(self, field: FieldPlan, at: Any, value: Any) -> Any:
+        """A field's value read by its resolver's `fast_read`, completed."""
+        path = Path(at, field.key, field.parent.name)
+        try:
+            if field.kind == OBJECT and not isinstance(value, Exception):
+                completed = self.object(field.sub, value, path)  # type: ignore[arg-type]
+            else:
+                completed = self.complete(field, path, value)
+            if self.is_awaitable(completed):
+                return self._completed_later(field, path, completed)
+            return completed
+        except Exception as raw:
+            return self.field_error(raw, field, path)
+
+    def _info(self, field: FieldPlan, path: Path) -> GraphQLResolveInfo:
         executor = self.executor
-        path = Path(at, field.key, parent.name)
         assert field.definition is not None
-        info = GraphQLResolveInfo(
+        return GraphQLResolveInfo(
             field.name,
             field.nodes,
             field.definition.type,
-            parent,
+            field.parent,
             path,
             executor.schema,
             executor.fragment_definitions,
@@ -368,11 +417,16 @@ class PlanRun:
             executor.abort_signal,
             executor.async_helpers,
         )
+
+    def field(self, field: FieldPlan, source: Any, at: Any) -> Any:
+        path = Path(at, field.key, field.parent.name)
+        executor = self.executor
+        info = self._info(field, path)
         try:
             args = field.args
             if args is None:
                 args = get_argument_values(
-                    field.definition,
+                    field.definition,  # type: ignore[arg-type]
                     field.nodes[0],
                     executor.variable_values,
                     None,
@@ -380,13 +434,18 @@ class PlanRun:
                 )
             result = field.resolve(source, info, **args)
             if self.is_awaitable(result):
-                return self._awaited_field(field, info, path, result)
-            completed = self.complete(field, info, path, result)
-            if self.is_awaitable(completed):
-                return self._completed_later(field, path, completed)
-            return completed
+                return self._awaited_field(field, path, result, info)
+            return self._completed(field, path, result, info)
         except Exception as raw:
             return self.field_error(raw, field, path)
+
+    def _completed(
+        self, field: FieldPlan, path: Path, value: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
+        completed = self.complete(field, path, value, info)
+        if self.is_awaitable(completed):
+            return self._completed_later(field, path, completed)
+        return completed
 
     def field_error(self, raw: Exception, field: FieldPlan, path: Path) -> None:
         error = located_error(raw, field.nodes, path.as_list())
@@ -395,11 +454,11 @@ class PlanRun:
         self.executor.collected_errors.add(error, path)
 
     async def _awaited_field(
-        self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, result: Awaitable[Any]
+        self, field: FieldPlan, path: Path, result: Awaitable[Any], info: GraphQLResolveInfo
     ) -> Any:
         try:
             resolved = await self.executor.with_abort_signal(result)
-            completed = self.complete(field, info, path, resolved)
+            completed = self.complete(field, path, resolved, info)
             if self.is_awaitable(completed):
                 completed = await completed
         except Exception as raw:
@@ -412,13 +471,16 @@ class PlanRun:
         except Exception as raw:
             return self.field_error(raw, field, path)
 
-    def complete(self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, value: Any) -> Any:
-        """graphql-core's `complete_value` for the field's one known shape."""
+    def complete(
+        self, field: FieldPlan, path: Path, value: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
+        """graphql-core's `complete_value` for the field's one known shape (`info`: the
+        resolver's, when it was called; an abstract type's `resolve_type` is given it)."""
         if isinstance(value, Exception):
             raise value
         if value is None or value is Undefined:
             if field.non_null:
-                raise TypeError(_null_message(info))
+                raise TypeError(_null_message(field))
             return None
         kind = field.kind
         if kind == LEAF:
@@ -430,13 +492,16 @@ class PlanRun:
             return self.abstract(field, info, path, value)
         if not is_iterable(value):
             raise GraphQLError(
-                "Expected Iterable, but did not find one for field"
-                f" '{info.parent_type}.{info.field_name}'."
+                f"Expected Iterable, but did not find one for field '{field.parent}.{field.name}'."
             )
-        return self._items(field, info, path, value)
+        return self._items(field, path, value, info)
 
     def _items(
-        self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, values: Iterable[Any]
+        self,
+        field: FieldPlan,
+        path: Path,
+        values: Iterable[Any],
+        info: GraphQLResolveInfo | None = None,
     ) -> Any:
         completed: list[Any] = []
         pending: list[int] = []
@@ -444,11 +509,11 @@ class PlanRun:
         for index, item in enumerate(values):
             item_path = path.add_key(index, None)
             if is_awaitable(item):
-                completed.append(self._awaited_item(field, info, item_path, item))
+                completed.append(self._awaited_item(field, item_path, item, info))
                 pending.append(index)
                 continue
             try:
-                value = self._item(field, info, item_path, item)
+                value = self._item(field, item_path, item, info)
             except Exception as raw:
                 self._item_error(raw, field, item_path)
                 value = None
@@ -460,12 +525,14 @@ class PlanRun:
             return completed
         return _gather_items(completed, pending)
 
-    def _item(self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, item: Any) -> Any:
+    def _item(
+        self, field: FieldPlan, path: Path, item: Any, info: GraphQLResolveInfo | None = None
+    ) -> Any:
         if isinstance(item, Exception):
             raise item
         if item is None or item is Undefined:
             if field.items_non_null:
-                raise TypeError(_null_message(info))
+                raise TypeError(_null_message(field))
             return None
         if field.kind == LEAF_LIST:
             return _leaf(field.leaf, item)  # type: ignore[arg-type]
@@ -474,9 +541,13 @@ class PlanRun:
         assert field.sub is not None
         return self.object(field.sub, item, path)
 
-    def abstract(self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, value: Any) -> Any:
+    def abstract(
+        self, field: FieldPlan, info: GraphQLResolveInfo | None, path: Path, value: Any
+    ) -> Any:
         """graphql-core's `complete_abstract_value`, on the resolved type's plan."""
         assert field.abstract is not None
+        if info is None:  # a value read by `fast_read`: no resolver was given one
+            info = self._info(field, path)
         resolve_type = field.abstract.resolve_type or self.executor.type_resolver
         runtime = resolve_type(value, info, field.abstract)
         if self.is_awaitable(runtime):
@@ -507,10 +578,14 @@ class PlanRun:
         self.executor.collected_errors.add(error, path)
 
     async def _awaited_item(
-        self, field: FieldPlan, info: GraphQLResolveInfo, path: Path, item: Awaitable[Any]
+        self,
+        field: FieldPlan,
+        path: Path,
+        item: Awaitable[Any],
+        info: GraphQLResolveInfo | None = None,
     ) -> Any:
         try:
-            value = self._item(field, info, path, await self.executor.with_abort_signal(item))
+            value = self._item(field, path, await self.executor.with_abort_signal(item), info)
             if self.is_awaitable(value):
                 value = await value
         except Exception as raw:
@@ -526,8 +601,8 @@ class PlanRun:
             return None
 
 
-def _null_message(info: GraphQLResolveInfo) -> str:
-    return f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
+def _null_message(field: FieldPlan) -> str:
+    return f"Cannot return null for non-nullable field {field.parent}.{field.name}."
 
 
 def _leaf(leaf: GraphQLLeafType, value: Any) -> Any:

@@ -43,6 +43,28 @@ def preloaded(preload: Preload) -> Callable[[F], F]:
     return mark
 
 
+async def settle(awaitables: Sequence[Awaitable[Any]]) -> None:
+    """Wait until every one is done, whatever each ends with (their errors are the
+    resolvers' to report).
+
+    What `gather(..., return_exceptions=True)` does, without its callback and its
+    event-loop round trip per future: a page's loads end together, batch by batch, so
+    once the first of a batch is awaited the others are done already.
+    """
+    futures = [a if isinstance(a, asyncio.Future) else asyncio.ensure_future(a) for a in awaitables]
+    for future in futures:
+        if future.done():
+            continue
+        try:
+            await future
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+        except Exception:  # noqa: S110 - reported by the resolver that reads it
+            pass
+
+
 def fields(info: GraphQLResolveInfo, selections: SelectionSetNode | None) -> Iterator[FieldNode]:
     """The fields of a selection set, through fragments (directives are not evaluated:
     at worst a skipped field is loaded for nothing)."""
@@ -112,7 +134,7 @@ async def prefetch(
                 deeper.append((pages, child_type, node_selections(info, field_node)))
     if not pending:
         return
-    await asyncio.gather(*pending, return_exceptions=True)
+    await settle(pending)
     for pages, child_type, child_selections in deeper:
         children = [node for page in pages if not page.exception() for node in page.result().nodes]
         if child_selections:

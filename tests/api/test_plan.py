@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 import pytest
-from ariadne import graphql
-from graphql import DocumentNode, OperationDefinitionNode, parse
+from ariadne import ObjectType, graphql, make_executable_schema
+from graphql import DocumentNode, OperationDefinitionNode, execute, parse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.testclient import TestClient
 
@@ -17,7 +17,7 @@ from ads.api.executor import executor_class, leaf_table
 from ads.api.graphql_app import _already_validated
 from ads.api.graphql_errors import format_error
 from ads.api.ids import global_id
-from ads.api.plan import operation_plans
+from ads.api.plan import fast_read, operation_plans
 from ads.api.resolvers import node
 from ads.api.schema import build_schema
 from ads.campaigns.models import Ad
@@ -152,6 +152,70 @@ async def test_a_null_in_a_non_null_place_travels_up_as_in_graphql_core(
     assert ours == reference
     assert ours["data"]["advertiser"] is None
     assert len(ours["errors"]) == len(reference["errors"]) >= 2
+
+
+READ_SDL = """
+type Query { items: [Item!]! }
+type Item { box: Box! note: Box }
+type Box { label: String! }
+"""
+
+
+def _read_schema(calls: list[str]) -> Any:
+    item = ObjectType("Item")
+
+    def reader(obj: dict[str, Any], _context: Any) -> Any:
+        if obj.get("broken"):
+            raise RuntimeError("the reader fails: the resolver answers")
+        return obj.get("loaded")
+
+    @item.field("box")
+    @fast_read(reader)
+    def resolve_box(obj: dict[str, Any], _info: Any) -> Any:
+        calls.append(obj["name"])
+        return obj.get("resolved")
+
+    return make_executable_schema(READ_SDL, item)
+
+
+@pytest.mark.parametrize(
+    ("source", "label", "resolved"),
+    [
+        ({"name": "a", "loaded": {"label": "read"}, "resolved": {"label": "read"}}, "read", []),
+        ({"name": "b", "loaded": None, "resolved": {"label": "late"}}, "late", ["b"]),
+        ({"name": "c", "broken": True, "resolved": {"label": "late"}}, "late", ["c"]),
+    ],
+    ids=["loaded", "not loaded", "reader fails"],
+)
+def test_a_loaded_value_is_read_without_its_resolver(
+    source: dict[str, Any], label: str, resolved: list[str]
+) -> None:
+    calls: list[str] = []
+    schema = _read_schema(calls)
+    document = parse("{ items { box { label } } }")
+    root = {"items": [source]}
+    result = execute(
+        schema, document, root_value=root, executor_class=executor_class(schema, [document])
+    )
+    assert result.errors is None
+    assert result.data == {"items": [{"box": {"label": label}}]}
+    assert calls == resolved
+
+
+def test_a_read_value_is_completed_as_graphql_core_completes_the_resolved_one() -> None:
+    calls: list[str] = []
+    schema = _read_schema(calls)
+    document = parse("{ items { box { label } } }")
+    # `label` is String! and the box read has none: the null travels up to `items`.
+    root = {"items": [{"name": "a", "loaded": {"label": None}, "resolved": {"label": None}}]}
+    fast = execute(
+        schema, document, root_value=root, executor_class=executor_class(schema, [document])
+    )
+    assert calls == []  # read, not resolved
+    expected = execute(schema, document, root_value=root)
+    assert fast == expected
+    assert fast.errors is not None
+    assert fast.errors[0].path == ["items", 0, "box", "label"]
 
 
 #: Abstract types: one node, a list of nodes, fragments on several possible types, a node

@@ -12,6 +12,7 @@ from ads.accounts.rules import AdvertiserStatus
 from ads.accounts.service import advertisers_query, create_advertiser, update_advertiser
 from ads.api.connections import Connection
 from ads.api.loaders import ADVERTISER_HISTORY, CAMPAIGNS
+from ads.api.plan import fast_read
 from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import fields_of, mutate, node_pk, without_nulls
 from ads.campaigns.service import has_campaigns
@@ -47,6 +48,7 @@ def resolve_advertiser(_: Any, info: GraphQLResolveInfo, *, id: str) -> Any:
 
 
 @advertiser.field("spendLimit")
+@fast_read(lambda obj, context: context.loaded_money(obj.spend_limit_micros, obj.id))
 def resolve_spend_limit(obj: Advertiser, info: GraphQLResolveInfo) -> Any:
     return info.context.money(obj.spend_limit_micros, obj.id)
 

@@ -10,6 +10,7 @@ from graphql import GraphQLResolveInfo
 from ads.accounts.models import Advertiser
 from ads.api.connections import Connection
 from ads.api.loaders import AD_GROUPS, ADS, CAMPAIGN_HISTORY
+from ads.api.plan import fast_read
 from ads.api.resolvers.node import bind_ids, load_node
 from ads.api.resolvers.payloads import fields_of, mutate, node_pk, without_nulls
 from ads.campaigns import rules
@@ -45,6 +46,7 @@ def resolve_campaign_advertiser(obj: Campaign, info: GraphQLResolveInfo) -> Any:
 
 
 @campaign.field("budget")
+@fast_read(lambda obj, context: context.loaded_money(obj.budget_micros, obj.advertiser_id))
 def resolve_budget(obj: Campaign, info: GraphQLResolveInfo) -> Any:
     return info.context.money(obj.budget_micros, obj.advertiser_id)
 
@@ -74,11 +76,15 @@ def resolve_group_campaign(obj: AdGroup, info: GraphQLResolveInfo) -> Any:
 
 
 @ad_group.field("bid")
+@fast_read(lambda obj, context: context.loaded_campaign_money(obj.bid_micros, obj.campaign_id))
 def resolve_bid(obj: AdGroup, info: GraphQLResolveInfo) -> Any:
     return info.context.campaign_money(obj.bid_micros, obj.campaign_id)
 
 
 @ad_group.field("budgetCap")
+@fast_read(
+    lambda obj, context: context.loaded_campaign_money(obj.budget_cap_micros, obj.campaign_id)
+)
 def resolve_budget_cap(obj: AdGroup, info: GraphQLResolveInfo) -> Any:
     return info.context.campaign_money(obj.budget_cap_micros, obj.campaign_id)
 

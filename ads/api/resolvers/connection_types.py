@@ -20,6 +20,7 @@ from graphql import (
 
 from ads.api.connections import Connection
 from ads.api.executor import fast_leaf
+from ads.api.plan import fast_read
 from ads.api.prefetch import node_selections, prefetch
 
 CONNECTION_TYPES = (
@@ -56,14 +57,25 @@ def _connection_field_node(info: GraphQLResolveInfo) -> Any:
     )
 
 
+def _loaded(attribute: str) -> Any:
+    def read(connection: Connection, _context: Any) -> Any:
+        page = connection.page_if_loaded()
+        return None if page is None else getattr(page, attribute)
+
+    return read
+
+
+@fast_read(_loaded("edges"))
 def resolve_edges(connection: Connection, info: GraphQLResolveInfo) -> Any:
     return _from_page(connection, info, "edges")
 
 
+@fast_read(_loaded("nodes"))
 def resolve_nodes(connection: Connection, info: GraphQLResolveInfo) -> Any:
     return _from_page(connection, info, "nodes")
 
 
+@fast_read(_loaded("page_info"))
 def resolve_page_info(connection: Connection, info: GraphQLResolveInfo) -> Any:
     return _from_page(connection, info, "page_info")
 

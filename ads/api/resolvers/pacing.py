@@ -16,6 +16,7 @@ from graphql import GraphQLResolveInfo
 from ads.accounts.models import Advertiser
 from ads.api.executor import fast_leaf
 from ads.api.money import Money
+from ads.api.plan import fast_read
 from ads.api.prefetch import preloaded
 from ads.campaigns.budget_rules import describe
 from ads.campaigns.models import Campaign
@@ -47,14 +48,17 @@ def _preload(info: GraphQLResolveInfo, campaigns: Sequence[Campaign]) -> Awaitab
     return info.context.loaders.preload_pacing([c.id for c in campaigns])
 
 
+def _loaded_pacing(obj: Campaign, context: Any) -> _Pacing | None:
+    views = context.loaders.pacing_views
+    return _pacing_of(obj, views[obj.id]) if obj.id in views else None
+
+
 @campaign.field("pacing")
 @preloaded(_preload)
+@fast_read(_loaded_pacing)
 def resolve_pacing(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing | Awaitable[_Pacing]:
     """Synchronous for a page of campaigns preloaded together (ads.api.prefetch)."""
-    loaders = info.context.loaders
-    if obj.id in loaders.pacing_views:
-        return _pacing_of(obj, loaders.pacing_views[obj.id])
-    return _pacing_later(obj, info)
+    return _loaded_pacing(obj, info.context) or _pacing_later(obj, info)
 
 
 async def _pacing_later(obj: Campaign, info: GraphQLResolveInfo) -> _Pacing:
@@ -68,6 +72,9 @@ async def resolve_spend_today(obj: Advertiser, info: GraphQLResolveInfo) -> Mone
 
 
 def _money(attribute: str) -> Any:
+    @fast_read(
+        lambda obj, context: context.loaded_money(getattr(obj.view, attribute), obj.advertiser_id)
+    )
     def resolve(obj: _Pacing, info: GraphQLResolveInfo) -> Any:
         return info.context.money(getattr(obj.view, attribute), obj.advertiser_id)
 
@@ -104,6 +111,7 @@ def resolve_reason(obj: _Pacing, _info: GraphQLResolveInfo) -> str | None:
 
 
 @campaign_pacing.field("maxCharge")
+@fast_read(lambda obj, context: context.loaded_money(obj.view.max_charge_micros, obj.advertiser_id))
 def resolve_max_charge(obj: _Pacing, info: GraphQLResolveInfo) -> Any:
     micros = obj.view.max_charge_micros
     return None if micros is None else info.context.money(micros, obj.advertiser_id)

@@ -6,7 +6,7 @@ default diurnal profile, at 90% of its target curve), aggregates them, runs a pa
 tick, serves the app on a free loopback port and photographs the campaign page in
 headless Chromium at laptop width. Run from the repository root:
 
-    .venv/bin/python docs/screenshot.py [--out docs/dashboard-campaign.png]
+    .venv/bin/python scripts/screenshot.py [--out docs/dashboard-campaign.png]
 """
 
 from __future__ import annotations
