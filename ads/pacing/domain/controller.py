@@ -26,7 +26,9 @@ but not for small ones, where one click can be 2-30% of the day. The overdeliver
 (`ads.pacing.domain.guard`) therefore bounds the probability that unseen spend (in flight and
 until the next decision takes over, in whole charges, Poisson) crosses the hard cap, at
 `ControllerConfig.guard_risk` per decision, on the larger of the fast and a slow traffic
-estimate. Near the cap it may also publish a budget-aware bid cap
+estimate; before the first charge is reported, on the most traffic the charges not seen
+leave possible (`_unseen_charge_bound`), so a cold start cannot buy blind, through the
+reporting lag, more charges than the headroom holds. Near the cap it may also publish a budget-aware bid cap
 (`Decision.max_charge_micros`, applied by the ad server to the campaign's bids, so a
 second-price charge never exceeds it): smaller charges make more of them fit and the
 count concentrate, so a campaign whose bid exceeds the headroom keeps serving at a lower
@@ -304,8 +306,12 @@ class PacingController:
             in_flight = 0.0 if rate is None else rate * unseen
             poll = cfg.tick_seconds if inp.poll_seconds is None else inp.poll_seconds
             last = history[-1] if history else prev.throttle
+            risk = cfg.held_risk if inp.cap_held else cfg.guard_risk
+            bound = _unseen_charge_bound(learned, inp.max_charge_micros, risk)
             planned = self._plan(history, last, rate, in_flight, inp)
             guard_rate = learned.guard_rate_estimate
+            if bound is not None:
+                guard_rate = bound if guard_rate is None else max(guard_rate, bound)
             guarded = guard(
                 GuardInput(
                     planned=planned,
@@ -316,7 +322,7 @@ class PacingController:
                     horizon_seconds=inp.refresh_horizon_seconds,
                     max_charge=inp.max_charge_micros,
                     bid_capping=inp.bid_capping,
-                    risk=cfg.held_risk if inp.cap_held else cfg.guard_risk,
+                    risk=risk,
                 )
             )
             throttle, bid_cap = guarded.throttle, guarded.bid_cap
@@ -461,7 +467,8 @@ class PacingController:
             gap = min(0.0, gap + lump)
         wanted = _corrected(slope_spend, cfg.gain * gap)
         if per_unit <= 0:
-            # Exposure but no spend yet: nothing to scale by, so keep probing upwards.
+            # Exposure but no spend yet: nothing to scale by, so keep probing upwards
+            # (as fast as the overdelivery guard lets the charges not seen allow).
             return _probe(last, cfg) if wanted > 0 else cfg.min_rate
         rate_asked = min(1.0, max(cfg.min_rate, wanted / per_unit))
         # Rising by at most `max_step` over the rates still buying unseen spend: the
@@ -477,6 +484,29 @@ class PacingController:
     @staticmethod
     def _fraction(inp: TickInput, moment: datetime) -> float:
         return target_fraction(inp.profile, inp.day_start, inp.day_end, inp.tz, moment)
+
+
+def _unseen_charge_bound(state: ControllerState, charge: int, risk: float) -> float | None:
+    """Before a campaign's first charge is reported: the most traffic (spend per second at
+    throttle 1) its exposure without a charge leaves possible; None once a charge is seen
+    (the estimates take over), without exposure, or with an unknown largest charge.
+
+    Its estimate is zero until then, which let the cold start's probe double its rate
+    every tick, blind, through the refresh horizon each charge takes to be reported: a
+    budget of a few clicks was spent within minutes. No charge over an exposure E
+    (throttle-seconds) rules out, at the guard's own `risk`, a charge rate above
+    ln(1/risk) / E (P(no charge) = e^-(λE)); counted in largest charges, the guard plans
+    on that bound, so the probe buys blind no more than the headroom's charges allow.
+    The plan keeps doubling: holding it to the bound as well stalled the cold start of
+    sparse campaigns for hours, where the refresh horizon is long against the tick.
+    """
+    if charge <= 0 or state.spend_sum_micros > 0 or state.slow_spend_sum_micros > 0:
+        return None
+    exposure = max(state.exposure_sum_seconds, state.slow_exposure_sum_seconds)
+    if exposure <= 0:
+        return None
+    bound = charge * -math.log(risk) / exposure
+    return bound if math.isfinite(bound) else None
 
 
 def _probe(last: float, cfg: ControllerConfig) -> float:
