@@ -23,19 +23,19 @@ reported before comparing with the curve, a Smith-predictor style dead-time corr
 
 The plan works on expected flow, which is fine for budgets worth thousands of charges
 but not for small ones, where one click can be 2-30% of the day. The overdelivery guard
-(`ads.pacing.domain.guard`) therefore bounds the probability that unseen spend (in flight and
-until the next decision takes over, in whole charges, Poisson) crosses the hard cap, at
-`ControllerConfig.guard_risk` per decision, on the larger of the fast and a slow traffic
-estimate; before the first charge is reported, on the most traffic the charges not seen
-leave possible (`_unseen_charge_bound`), so a cold start cannot buy blind, through the
-reporting lag, more charges than the headroom holds. Near the cap it may also publish a budget-aware bid cap
-(`Decision.max_charge_micros`, applied by the ad server to the campaign's bids, so a
-second-price charge never exceeds it): smaller charges make more of them fit and the
-count concentrate, so a campaign whose bid exceeds the headroom keeps serving at a lower
-bid instead of stopping a click short of its budget. Where the ad server cannot apply a
-bid cap (`TickInput.bid_capping` False: ad groups' own caps) the campaign stops as soon
-as one charge could cross the cap; with bid capping, when no throttle at any bid cap
-down to half a charge passes the guard.
+(`ads.pacing.domain.guard`) therefore bounds the probability that unseen spend (in
+flight and until the next decision takes over, in whole charges, Poisson) crosses the
+hard cap, at `ControllerConfig.guard_risk` per decision, on the larger of the fast and a
+slow traffic estimate; before the first charge is reported, on the most traffic the
+charges not seen leave possible (`_unseen_charge_bound`), so a cold start cannot buy
+blind, through the reporting lag, more charges than the headroom holds. Near the cap it
+may also publish a budget-aware bid cap (`Decision.max_charge_micros`, applied by the ad
+server to the campaign's bids, so a second-price charge never exceeds it): smaller
+charges make more of them fit and the count concentrate, so a campaign whose bid exceeds
+the headroom keeps serving at a lower bid instead of stopping a click short of its
+budget. Where the ad server cannot apply a bid cap (`TickInput.bid_capping` False: ad
+groups' own caps) the campaign stops as soon as one charge could cross the cap; with bid
+capping, when no throttle at any bid cap down to half a charge passes the guard.
 
 Where the ad server also holds the decision's headroom (`TickInput.cap_held`: the
 hard cap less the spend seen, against which it counts its own spend since, never bidding
