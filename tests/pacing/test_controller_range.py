@@ -337,9 +337,7 @@ def _few_charges_day(needed: float, seed: int) -> list[int]:
     return bought_per_minute
 
 
-def test_a_budget_of_a_few_charges_is_rarely_spent_before_its_first_charge_is_reported() -> (
-    None
-):
+def test_a_budget_of_a_few_charges_is_rarely_spent_before_its_first_charge_is_reported() -> None:
     # The cold start probes up from the floor while no spend is reported; each charge is
     # reported four ticks late, so a probe doubling blind spent the seven charges of the
     # day within its first hour on most days. The charges it has not seen bound what the
