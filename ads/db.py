@@ -127,11 +127,13 @@ def upsert(
     rows: Sequence[dict[str, Any]],
     *,
     add: Collection[str] = (),
+    older: str | None = None,
 ) -> None:
     """INSERT the rows, or on a conflict on `keys` UPDATE the stored row, on either database.
 
     A column in `add` is a counter: the new value is added to the stored one; every
-    other column takes the new row's value. All rows have the same keys.
+    other column takes the new row's value. With `older`, a stored row is updated only
+    where its `older` column is less than the new row's. All rows have the same keys.
     """
     if not rows:
         return
@@ -144,6 +146,7 @@ def upsert(
             for name in rows[0]
             if name not in keys
         },
+        where=None if older is None else table.c[older] < stmt.excluded[older],
     )
     session.connection().execute(stmt, list(rows))
 

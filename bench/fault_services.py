@@ -21,6 +21,8 @@ from pathlib import Path
 
 from tests.redis_server import DURABLE, RedisServer
 
+_APT_INSTALL = Path(__file__).resolve().parents[1] / "scripts" / "apt-install"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -37,22 +39,8 @@ def _as(user: str, command: list[str]) -> list[str]:
 
 
 def apt_install(package: str) -> None:
-    """Install a Debian package without starting its service (as scripts/with-services)."""
-    sudo = [] if _is_root() else ["sudo"]
-    policy = Path("/usr/sbin/policy-rc.d")
-    made = _is_root() and not policy.exists()
-    if made:
-        policy.write_text("#!/bin/sh\nexit 101\n")
-        policy.chmod(0o755)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        install = [*sudo, "apt-get", "install", "-y", "-q", package]
-        if subprocess.run(install, env=env, check=False).returncode != 0:
-            subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, check=True)
-            subprocess.run(install, env=env, check=True)
-    finally:
-        if made:
-            policy.unlink()
+    """Install a Debian package without starting its service (scripts/apt-install)."""
+    subprocess.run([str(_APT_INSTALL), package], check=True)
 
 
 def _wait(ready: Callable[[], bool], what: str, timeout: float = 120) -> None:

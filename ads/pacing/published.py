@@ -160,11 +160,11 @@ def _entry(row: Any) -> dict[str, Any]:
 
 
 def _with_undecided(
-    campaigns: list[dict[str, Any]], undecided: Sequence[int]
+    campaigns: Sequence[dict[str, Any]], undecided: Sequence[int]
 ) -> list[dict[str, Any]]:
     """The decided entries and the undecided campaigns not among them, ordered by id."""
     known = {c["id"] for c in campaigns}
-    campaigns += [
+    waiting = [
         {
             "id": cid,
             "throttle": 0.0,
@@ -180,8 +180,7 @@ def _with_undecided(
         for cid in undecided
         if cid not in known
     ]
-    campaigns.sort(key=lambda c: c["id"])
-    return campaigns
+    return sorted([*campaigns, *waiting], key=lambda c: c["id"])
 
 
 _UNDECIDED = (

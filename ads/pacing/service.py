@@ -66,18 +66,26 @@ def recompute_shard(
     """Decide every campaign of the shard for this slot, all in one transaction.
 
     Campaigns whose stored decision is already for this slot (or a later one) are not
-    loaded, so a duplicate or late message changes nothing. The shard is read, decided
-    and written chunk by chunk (`ads.pacing.tick.pipeline`), so its memory does not grow
-    with its size. On any error nothing of the shard is written and the actor's retry
-    starts over.
+    loaded, so a duplicate or late message changes nothing; one that a later slot's tick
+    decides while this one runs is not overwritten: the shard starts over without it
+    (`store.SupersededTick`). The shard is read, decided and written chunk by chunk
+    (`ads.pacing.tick.pipeline`), so its memory does not grow with its size. On any
+    other error nothing of the shard is written and the actor's retry starts over.
     """
     assert 0 <= shard < shards
     started = time.perf_counter()
     tick_at = slot_time(slot)
     lag = max(0.0, (utcnow() - tick_at).total_seconds())
-    tick = _ShardTick(session, settings, tick_at=tick_at, shard=shard, shards=shards)
     threaded = session.connection().dialect.name == "postgresql"
-    Pipeline(tick.load, tick.decide, tick.write, threaded=threaded).run()
+    while True:
+        tick = _ShardTick(session, settings, tick_at=tick_at, shard=shard, shards=shards)
+        try:
+            Pipeline(tick.load, tick.decide, tick.write, threaded=threaded).run()
+            break
+        except store.SupersededTick:
+            # Each start over finds fewer campaigns to decide: those a later tick
+            # decided are not loaded again.
+            session.rollback()
     duration = time.perf_counter() - started
     upsert(
         session,
@@ -94,6 +102,7 @@ def recompute_shard(
                 "campaigns": tick.campaigns,
             }
         ],
+        older="tick_at",  # a late run of an earlier slot leaves the later one's record
     )
     # Records of shards beyond the count now in force are of an earlier count: they would
     # hold the change cursor (`ads.pacing.published`) and the shard metrics in the past.

@@ -34,9 +34,30 @@ HOUR_EXPOSURE: Table = CampaignHourExposure.__table__  # type: ignore[assignment
 CHUNK = 1_000
 
 
+class SupersededTick(Exception):
+    """A newer tick committed a decision of this chunk after the chunk was loaded.
+
+    Loading skips campaigns already decided for this slot or a later one, but two ticks
+    can load the same campaign before either commits (a retried or late shard message
+    running beside the next slot's). The decision row is written only over an older
+    one, so the later tick's decision stands; the shard's transaction must then start
+    over, lest the rest of it (ad groups, exposure hours) be of the superseded tick.
+    """
+
+
 def write_decisions(session: Session, decisions: ShardDecisions) -> ShardDecisions:
-    """Upsert one chunk's campaign and ad-group rows and add its finished exposure hours."""
-    upsert_rows(session, CAMPAIGN_PACING, "campaign_id", decisions.campaigns)
+    """Upsert one chunk's campaign and ad-group rows and add its finished exposure hours.
+
+    Raises `SupersededTick` when a campaign's stored decision is already of a later slot.
+    """
+    written = upsert_rows(
+        session, CAMPAIGN_PACING, "campaign_id", decisions.campaigns, older="tick_at"
+    )
+    if written < len(decisions.campaigns):
+        raise SupersededTick(
+            f"{len(decisions.campaigns) - written} of {len(decisions.campaigns)} campaigns "
+            "were decided by a later tick meanwhile"
+        )
     upsert_rows(session, AD_GROUP_PACING, "ad_group_id", decisions.ad_groups)
     add_exposures(session, decisions.exposures)
     return decisions
@@ -51,17 +72,30 @@ def add_exposures(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     upsert(session, HOUR_EXPOSURE, ["campaign_id", "day", "hour"], rows, add={"throttle_seconds"})
 
 
-def upsert_rows(session: Session, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert or overwrite `rows` (all with the same keys) of a table keyed by `key`."""
+def upsert_rows(
+    session: Session,
+    table: Table,
+    key: str,
+    rows: Sequence[dict[str, Any]],
+    *,
+    older: str | None = None,
+) -> int:
+    """Insert or overwrite `rows` (all with the same keys) of a table keyed by `key`.
+
+    With `older`, a stored row is overwritten only where its `older` column is less
+    than the new row's. Returns how many rows were inserted or overwritten.
+    """
     if not rows:
-        return
+        return 0
     conn = session.connection()
     if conn.dialect.name == "postgresql":
+        written = 0
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor:
-            for sql, params in _pg_statements(table, key, rows):
+            for sql, params in _pg_statements(table, key, rows, older):
                 cursor.execute(sql, params)
-        return
+                written += cursor.rowcount
+        return written
     columns = tuple(rows[0])
     # Each column's own bind conversion (enum checks, UTC datetimes as text), JSON by
     # orjson; rows as plain tuples through the driver's executemany.
@@ -73,7 +107,8 @@ def upsert_rows(session: Session, table: Table, key: str, rows: Sequence[dict[st
         )
         for row in rows
     ]
-    conn.exec_driver_sql(_sqlite_upsert(table, key, columns), tuples)
+    result = conn.exec_driver_sql(_sqlite_upsert(table, key, columns, older), tuples)
+    return int(result.rowcount)
 
 
 def _sqlite_converter(kind: Any, dialect: Any) -> Any:
@@ -86,39 +121,42 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _sqlite_upsert(table: Table, key: str, columns: tuple[str, ...]) -> str:
+def _on_conflict(table: Table, key: str, columns: tuple[str, ...], older: str | None) -> str:
+    """`ON CONFLICT … DO UPDATE` of every column, guarded by `older` if given."""
     unknown = set(columns) - set(table.columns.keys())
     assert not unknown, f"not columns of {table.name}: {unknown}"
+    assert older is None or older in columns, f"{older} is not written"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
-    return (  # names checked against the table above
+    guard = f" WHERE {table.name}.{older} < excluded.{older}" if older else ""
+    return f"ON CONFLICT ({key}) DO UPDATE SET {updates}{guard}"
+
+
+def _sqlite_upsert(table: Table, key: str, columns: tuple[str, ...], older: str | None) -> str:
+    return (  # names checked against the table by _on_conflict
         f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join('?' for _ in columns)}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        f"VALUES ({', '.join('?' for _ in columns)}) " + _on_conflict(table, key, columns, older)
     )
 
 
 def _pg_statements(
-    table: Table, key: str, rows: Sequence[dict[str, Any]]
+    table: Table, key: str, rows: Sequence[dict[str, Any]], older: str | None
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    sql = _pg_upsert(table, key, tuple(rows[0]))
+    sql = _pg_upsert(table, key, tuple(rows[0]), older)
     for start in range(0, len(rows), CHUNK):
         yield sql, {"rows": orjson.dumps(rows[start : start + CHUNK]).decode()}
 
 
-_STATEMENTS: dict[tuple[str, str, tuple[str, ...]], str] = {}
+_STATEMENTS: dict[tuple[str, str, tuple[str, ...], str | None], str] = {}
 
 
-def _pg_upsert(table: Table, key: str, columns: tuple[str, ...]) -> str:
+def _pg_upsert(table: Table, key: str, columns: tuple[str, ...], older: str | None) -> str:
     """The upsert in psycopg's own parameter style (it runs on the driver's cursor)."""
-    cache_key = (table.name, key, columns)
+    cache_key = (table.name, key, columns, older)
     if cache_key not in _STATEMENTS:
-        unknown = set(columns) - set(table.columns.keys())
-        assert not unknown, f"not columns of {table.name}: {unknown}"
         names = ", ".join(columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
-        _STATEMENTS[cache_key] = (  # names checked against the table above
+        conflict = _on_conflict(table, key, columns, older)
+        _STATEMENTS[cache_key] = (  # names checked against the table by _on_conflict
             f"INSERT INTO {table.name} ({names}) SELECT {names} "  # noqa: S608
-            f"FROM json_populate_recordset(NULL::{table.name}, %(rows)s::json) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            f"FROM json_populate_recordset(NULL::{table.name}, %(rows)s::json) {conflict}"
         )
     return _STATEMENTS[cache_key]

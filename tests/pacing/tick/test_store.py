@@ -1,4 +1,5 @@
-"""The tick's bulk write: chunking changes nothing, a failed chunk writes nothing."""
+"""The tick's bulk write: chunking changes nothing, a failed chunk writes nothing, and a
+later tick's decisions are never overwritten by an earlier one's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ads.config import Settings
+from ads.db import make_engine, session_factory
+from ads.pacing import service
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.service import recompute_shard
 from ads.pacing.tick import decide, store
@@ -73,3 +76,37 @@ def test_a_chunk_failing_to_write_leaves_nothing_written(
 
     assert _stored(session) == {"campaigns": [], "ad_groups": []}
     assert session.scalars(select(PacingShardRun)).all() == []
+
+
+def test_a_later_tick_committing_meanwhile_keeps_its_decisions(
+    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A late run of an earlier slot (a retried shard message) that loaded its campaigns
+    before the next slot's tick committed them must not write its older decisions over
+    the newer ones."""
+    _build(session, 5)
+    monkeypatch.setattr(store, "CHUNK", 2)
+    later = SLOT + 60
+    engine = make_engine(settings)
+    other = session_factory(engine)()
+    newer: dict[str, list[tuple[Any, ...]]] = {}
+    real_write = service.write_decisions
+
+    def later_tick_commits_first(tick_session: Session, decisions: Any) -> Any:
+        if tick_session is session and not newer:
+            monkeypatch.setattr(service, "write_decisions", real_write)
+            recompute_shard(other, slot=later, shard=0, shards=1, settings=settings)
+            newer.update(_stored(other))
+        return real_write(tick_session, decisions)
+
+    monkeypatch.setattr(service, "write_decisions", later_tick_commits_first)
+    try:
+        recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+    finally:
+        other.close()
+        engine.dispose()
+
+    assert len(newer["campaigns"]) == 5
+    assert _stored(session) == newer
+    runs = session.scalars(select(PacingShardRun)).all()
+    assert [run.tick_at.timestamp() for run in runs] == [later]
