@@ -1,4 +1,5 @@
-"""`ads.db.upsert`: insert, or update on conflict, with counters added, on both databases."""
+"""`ads.db.upsert` (insert, or update on conflict, with counters added; updates guarded by
+an `older` column) and `ads.db.among` (an id filter), on both databases."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from ads.db import upsert
+from ads.db import among, upsert
 from ads.pacing.models import CampaignHourExposure
 
 HOURS: Table = CampaignHourExposure.__table__  # type: ignore[assignment]
@@ -38,3 +39,32 @@ def test_other_columns_take_the_new_value(session: Session) -> None:
 def test_no_rows_is_no_statement(session: Session) -> None:
     upsert(session, HOURS, KEYS, [], add={"throttle_seconds"})
     assert _stored(session) == {}
+
+
+def test_an_update_guarded_by_older_only_replaces_a_lesser_value(session: Session) -> None:
+    upsert(session, HOURS, KEYS, [_row(2, 60.0), _row(3, 60.0)])
+    upsert(session, HOURS, KEYS, [_row(2, 30.0), _row(3, 90.0)], older="throttle_seconds")
+    assert _stored(session) == {2: 60.0, 3: 90.0}
+
+
+def _hours(session: Session, count: int) -> None:
+    upsert(
+        session,
+        HOURS,
+        KEYS,
+        [{**_row(0, 1.0), "campaign_id": cid} for cid in range(1, count + 1)],
+    )
+
+
+def test_among_selects_exactly_the_ids_given(session: Session) -> None:
+    _hours(session, 2_500)
+    dialect = session.connection().dialect.name
+    wanted = [*range(3, 2_400, 3), 2_500, 99_999]  # one id has no row
+
+    def found(ids: list[int]) -> list[int]:
+        query = select(HOURS.c.campaign_id).where(among(HOURS.c.campaign_id, ids, dialect))
+        return sorted(session.scalars(query))
+
+    assert found(wanted) == [*range(3, 2_400, 3), 2_500]
+    assert found([7]) == [7]
+    assert found([]) == []

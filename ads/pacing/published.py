@@ -164,7 +164,7 @@ def _with_undecided(
 ) -> list[dict[str, Any]]:
     """The decided entries and the undecided campaigns not among them, ordered by id."""
     known = {c["id"] for c in campaigns}
-    waiting = [
+    waiting: list[dict[str, Any]] = [
         {
             "id": cid,
             "throttle": 0.0,

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ads.accounts.models import Advertiser
 from ads.campaigns.models import AdGroup, Campaign
 from ads.campaigns.rules import CampaignStatus, DeliveryStatus
+from ads.db import among
 from ads.ingestion.models import AdGroupDaySpend, CampaignDaySpend, CampaignHourTraffic
 from ads.pacing.domain.controller import PacingStatus
 from ads.pacing.models import AdGroupPacing, CampaignHourExposure, CampaignPacing
@@ -156,7 +157,10 @@ def load_chunk(
                     AdGroupDaySpend.ad_group_id,
                     AdGroupDaySpend.day,
                     AdGroupDaySpend.spend_micros,
-                ).where(AdGroupDaySpend.ad_group_id.in_(ids), AdGroupDaySpend.day.in_(days))
+                ).where(
+                    among(AdGroupDaySpend.ad_group_id, ids, conn.dialect.name),
+                    AdGroupDaySpend.day.in_(days),
+                )
             )
         )
     return ShardInputs(campaigns, ad_groups, states, campaign_spend, ad_group_spend)
@@ -195,7 +199,7 @@ def spend_by_day(
         for cid, day, micros in session.execute(
             select(
                 CampaignDaySpend.campaign_id, CampaignDaySpend.day, CampaignDaySpend.spend_micros
-            ).where(CampaignDaySpend.campaign_id.in_(chunk))
+            ).where(among(CampaignDaySpend.campaign_id, chunk, _dialect(session)))
         ):
             spend.setdefault(cid, []).append((day, micros))
     return spend
@@ -231,12 +235,16 @@ def _hourly_sums(
     for chunk in _chunks(campaign_ids):
         for cid, hour, total in session.execute(
             select(table.campaign_id, table.hour, func.sum(getattr(table, column)))
-            .where(table.campaign_id.in_(chunk))
+            .where(among(table.campaign_id, chunk, _dialect(session)))
             .where(table.day >= since, table.day < before)
             .group_by(table.campaign_id, table.hour)
         ):
             sums.setdefault(cid, [0.0] * 24)[hour] = float(total)
     return sums
+
+
+def _dialect(session: Session) -> str:
+    return session.connection().dialect.name
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
