@@ -22,12 +22,12 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, any_, bindparam, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ads.accounts.models import Advertiser
 from ads.campaigns.models import Ad, AdGroup, Campaign
+from ads.db import among
 from ads.ingestion.bulk import EventColumns, count_spend, insert_new
 from ads.ingestion.rules import (
     Duplicate,
@@ -153,17 +153,15 @@ def _ad_contexts(session: Session, ad_ids: Iterable[int]) -> dict[int, _AdContex
     """Everything ingestion needs about each ad of a batch, in one query (Core, no ORM)."""
     contexts: dict[int, _AdContext] = {}
     conn = session.connection()
-    # One array parameter on PostgreSQL: the same statement text for every batch, so
-    # psycopg prepares it once (an IN list has one parameter per ad).
-    by_id = _AD_CONTEXTS_PG if conn.dialect.name == "postgresql" else _AD_CONTEXTS
-    rows = conn.execute(by_id, {"ids": sorted(ad_ids)})
+    # `among`: the same statement text for every batch on PostgreSQL, prepared once.
+    rows = conn.execute(_AD_CONTEXTS.where(among(Ad.id, sorted(ad_ids), conn.dialect.name)))
     for ad_id, ad_st, group_id, group_st, cid, c_st, start, end, aid, a_st, tz in rows:
         flag = status_flag(a_st, c_st, group_st, ad_st)
         contexts[ad_id] = _AdContext(group_id, cid, aid, zone(tz), flag, start, end)
     return contexts
 
 
-_AD_CONTEXT_COLUMNS = (
+_AD_CONTEXTS = (
     select(
         Ad.id,
         Ad.status,
@@ -180,8 +178,4 @@ _AD_CONTEXT_COLUMNS = (
     .join(AdGroup, AdGroup.id == Ad.ad_group_id)
     .join(Campaign, Campaign.id == AdGroup.campaign_id)
     .join(Advertiser, Advertiser.id == Campaign.advertiser_id)
-)
-_AD_CONTEXTS = _AD_CONTEXT_COLUMNS.where(Ad.id.in_(bindparam("ids", expanding=True)))
-_AD_CONTEXTS_PG = _AD_CONTEXT_COLUMNS.where(
-    Ad.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
 )
