@@ -7,6 +7,7 @@ what the ad server polls is `ads.pacing.published`.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ from ads.time import local_day, utcnow, zone
 CAMPAIGN_PACING: Table = CampaignPacing.__table__  # type: ignore[assignment]
 AD_GROUP_PACING: Table = AdGroupPacing.__table__  # type: ignore[assignment]
 SHARD_RUNS: Table = PacingShardRun.__table__  # type: ignore[assignment]
+#: Starts of one shard's run before it gives way to the later ticks that keep superseding
+#: it (each start skips what they decided, so more than a few means they are overtaking).
+SUPERSEDED_STARTS = 3
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,16 +74,18 @@ def recompute_shard(
     Campaigns whose stored decision is already for this slot (or a later one) are not
     loaded, so a duplicate or late message changes nothing; one that a later slot's tick
     decides while this one runs is not overwritten: the shard starts over without it
-    (`store.SupersededTick`). The shard is read, decided and written chunk by chunk
-    (`ads.pacing.tick.pipeline`), so its memory does not grow with its size. On any
-    other error nothing of the shard is written and the actor's retry starts over.
+    (`store.SupersededTick`), and gives way to the later ticks, writing nothing, when
+    they supersede it `SUPERSEDED_STARTS` times. The shard is read, decided and written
+    chunk by chunk (`ads.pacing.tick.pipeline`), so its memory does not grow with its
+    size. On any other error nothing of the shard is written and the actor's retry
+    starts over.
     """
     assert 0 <= shard < shards
     started = time.perf_counter()
     tick_at = slot_time(slot)
     lag = max(0.0, (utcnow() - tick_at).total_seconds())
     threaded = session.connection().dialect.name == "postgresql"
-    while True:
+    for _ in range(SUPERSEDED_STARTS):
         tick = _ShardTick(session, settings, tick_at=tick_at, shard=shard, shards=shards)
         try:
             Pipeline(tick.load, tick.decide, tick.write, threaded=threaded).run()
@@ -86,6 +94,15 @@ def recompute_shard(
             # Each start over finds fewer campaigns to decide: those a later tick
             # decided are not loaded again.
             session.rollback()
+    else:
+        # Later ticks keep deciding this shard's campaigns: this slot is past, and they
+        # decide the rest. Nothing of it is written, the later run's record stands.
+        duration = time.perf_counter() - started
+        log.warning(
+            "pacing shard %d of slot %s gave way to later ticks after %d starts",
+            shard, tick_at.isoformat(), SUPERSEDED_STARTS,
+        )  # fmt: skip
+        return ShardResult(shard, tick_at, 0, 0, duration)
     duration = time.perf_counter() - started
     upsert(
         session,

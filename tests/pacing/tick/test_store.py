@@ -110,3 +110,25 @@ def test_a_later_tick_committing_meanwhile_keeps_its_decisions(
     assert _stored(session) == newer
     runs = session.scalars(select(PacingShardRun)).all()
     assert [run.tick_at.timestamp() for run in runs] == [later]
+
+
+def test_a_run_that_later_ticks_keep_superseding_gives_way_to_them(
+    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each start over skips what the later ticks decided; a run they overtake every
+    time stops after a few starts instead of looping, and writes nothing."""
+    _build(session, 3)
+    starts = 0
+
+    def always_superseded(tick_session: Session, decisions: Any) -> Any:
+        nonlocal starts
+        starts += 1
+        raise store.SupersededTick("decided by a later tick meanwhile")
+
+    monkeypatch.setattr(service, "write_decisions", always_superseded)
+    result = recompute_shard(session, slot=SLOT, shard=0, shards=1, settings=settings)
+
+    assert starts == service.SUPERSEDED_STARTS
+    assert (result.campaigns, result.ad_groups) == (0, 0)
+    assert _stored(session) == {"campaigns": [], "ad_groups": []}
+    assert session.scalars(select(PacingShardRun)).all() == []
