@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -243,24 +243,11 @@ def update_ad_group(
     expected_version: int | None = None,
 ) -> AdGroup:
     group, campaign = get_ad_group(session, principal, ad_group_id)
-    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad group")
-    current = group.status
-
-    def validate(state: Mapping[str, Any]) -> None:
-        check_delivery_transition(current, DeliveryStatus(state["status"]))
-        _validate_ad_group(state)
-
-    apply_update(
-        session,
-        principal,
-        group,
-        entity_type="AdGroup",
-        advertiser_id=campaign.advertiser_id,
-        changes=changes,
-        allowed=frozenset(AD_GROUP_FIELDS),
-        expected_version=expected_version,
-        validate=validate,
-    )
+    _update_delivery(
+        session, principal, group, campaign, changes, expected_version,
+        entity_type="AdGroup", what="ad group", fields=AD_GROUP_FIELDS,
+        check=_validate_ad_group,
+    )  # fmt: skip
     return group
 
 
@@ -311,25 +298,45 @@ def update_ad(
     expected_version: int | None = None,
 ) -> Ad:
     ad, campaign = get_ad(session, principal, ad_id)
-    policy.require_manage_advertiser(principal, campaign.advertiser_id, what="ad")
-    current = ad.status
+    _update_delivery(
+        session, principal, ad, campaign, changes, expected_version,
+        entity_type="Ad", what="ad", fields=AD_FIELDS, check=_validate_ad,
+    )  # fmt: skip
+    return ad
+
+
+def _update_delivery(
+    session: Session,
+    principal: Principal,
+    entity: AdGroup | Ad,
+    campaign: Campaign,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+    *,
+    entity_type: str,
+    what: str,
+    fields: Iterable[str],
+    check: Callable[[Mapping[str, Any]], None],
+) -> None:
+    """An ad group's or an ad's update: the same rights, status transitions and audit."""
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what=what)
+    current = entity.status
 
     def validate(state: Mapping[str, Any]) -> None:
         check_delivery_transition(current, DeliveryStatus(state["status"]))
-        _validate_ad(state)
+        check(state)
 
     apply_update(
         session,
         principal,
-        ad,
-        entity_type="Ad",
+        entity,
+        entity_type=entity_type,
         advertiser_id=campaign.advertiser_id,
         changes=changes,
-        allowed=frozenset(AD_FIELDS),
+        allowed=frozenset(fields),
         expected_version=expected_version,
         validate=validate,
     )
-    return ad
 
 
 def _campaign_for_write(
