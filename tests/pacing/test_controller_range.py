@@ -11,7 +11,8 @@ import math
 import random
 import statistics
 from collections import deque
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -277,24 +278,16 @@ def test_a_traffic_estimate_misled_by_a_few_early_clicks_follows_the_traffic_wit
         slow_spend_sum_micros=misled,
         slow_exposure_sum_seconds=misled / (4 * value),
     )
-    in_transit: deque[int] = deque([round(needed / 4 * value * 60)] * 4)
-    spent, served = _ON_CURVE_AT_NOON, needed / 4
-    for m in range(120):
-        arrived = in_transit.popleft()
-        spent += arrived
-        decision = controller.tick(
-            state,
-            tick_input(
-                now=NOON + m * _MINUTE,
-                spent_today_micros=spent,
-                spend_since_last_tick_micros=arrived,
-                max_charge_micros=_CLICK,
-                cap_held=True,
-            ),
-        )
-        state = decision.state
-        in_transit.append(round(served * value * 60))
-        served = decision.throttle
+    state, _ = _ticks_reported_late(
+        state,
+        start=NOON,
+        minutes=120,
+        in_transit=[round(needed / 4 * value * 60)] * 4,
+        spent=_ON_CURVE_AT_NOON,
+        served=needed / 4,
+        charge=_CLICK,
+        buy=lambda _m, served, _delivered: round(served * value * 60),
+    )
     assert state is not None
     assert state.rate_estimate is not None
     assert state.rate_estimate <= 1.25 * value
@@ -311,30 +304,57 @@ def _few_charges_day(needed: float, seed: int) -> list[int]:
     minutes = int((DAY_END - DAY_START) / _MINUTE)
     at_full_rate = BUDGET / needed / charge  # charges a day at throttle 1
     per_minute = [at_full_rate * DEFAULT_DIURNAL.weight(m // 60) / 60 for m in range(minutes)]
-    state, served, reported, delivered = None, 0.0, 0, 0
-    in_transit: deque[int] = deque([0] * 4)
-    bought_per_minute = []
+
+    def buy(m: int, served: float, delivered: int) -> int:
+        fits = (rule.hard_cap_micros(BUDGET) - delivered) // charge
+        return min(poisson(rng, per_minute[m] * served), fits) * charge
+
+    _, bought = _ticks_reported_late(
+        None, start=DAY_START, minutes=minutes, in_transit=[0] * 4, spent=0, served=0.0,
+        charge=charge, buy=buy,
+    )  # fmt: skip
+    return [spend // charge for spend in bought]
+
+
+def _ticks_reported_late(
+    state: ControllerState | None,
+    *,
+    start: datetime,
+    minutes: int,
+    in_transit: list[int],
+    spent: int,
+    served: float,
+    charge: int,
+    buy: Callable[[int, float, int], int],
+) -> tuple[ControllerState | None, list[int]]:
+    """Ticks a minute apart from `start`, each minute's spend reported `len(in_transit)`
+    ticks late, with the ad server one poll behind and holding the hard cap.
+
+    `buy(minute, throttle served, delivered so far)` is what the minute's traffic buys.
+    Returns the last state and the spend bought each minute.
+    """
+    transit = deque(in_transit)
+    delivered, bought = spent, []
     for m in range(minutes):
-        arrived = in_transit.popleft()
-        reported += arrived
+        arrived = transit.popleft()
+        spent += arrived
         decision = controller.tick(
             state,
             tick_input(
-                now=DAY_START + m * _MINUTE,
-                spent_today_micros=reported,
+                now=start + m * _MINUTE,
+                spent_today_micros=spent,
                 spend_since_last_tick_micros=arrived,
                 max_charge_micros=charge,
                 cap_held=True,
             ),
         )
         state = decision.state
-        fits = (rule.hard_cap_micros(BUDGET) - delivered) // charge
-        bought = min(poisson(rng, per_minute[m] * served), fits)
-        delivered += bought * charge
-        in_transit.append(bought * charge)
-        bought_per_minute.append(bought)
+        spend = buy(m, served, delivered)
+        delivered += spend
+        transit.append(spend)
+        bought.append(spend)
         served = decision.throttle
-    return bought_per_minute
+    return state, bought
 
 
 def test_a_budget_of_a_few_charges_is_rarely_spent_before_its_first_charge_is_reported() -> None:
