@@ -12,6 +12,7 @@ import random
 import statistics
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from hypothesis import assume, given, settings
@@ -257,6 +258,40 @@ def test_near_the_end_of_the_day_a_lead_of_one_large_click_is_corrected() -> Non
         return controller.tick(state, inp).throttle
 
     assert FLOOR < decide(on_curve + _CLICK) < decide(on_curve)
+
+
+def test_once_less_than_a_charge_is_left_the_last_charge_waits_for_the_curve() -> None:
+    # A budget of a few large clicks, mid-afternoon, five units ahead of the curve: while
+    # a whole click still fits that lead is lumpiness and left alone; once what is left
+    # is less than one click, that charge ends the day's budget and waits for the curve.
+    now = NOON + timedelta(hours=3)
+    on_curve = target_spend(
+        BUDGET, target_fraction(DEFAULT_DIURNAL, DAY_START, DAY_END, NEW_YORK, now + _MINUTE)
+    )
+    lead = BUDGET // 20
+    left = BUDGET - on_curve - lead
+    state = ControllerState(
+        throttle=1e-3,
+        spend_sum_micros=50_000.0 * 300.0,
+        exposure_sum_seconds=300.0,
+        last_tick=now - _MINUTE,
+        recent_throttles=(0.0,) * 6,  # nothing in flight
+    )
+    no_lumps = PacingController(replace(DEFAULT_CONFIG, lump_share=0.0))
+
+    def decide(spent: int, charge: int, pacer: PacingController = controller) -> float:
+        inp = tick_input(
+            now=now, spent_today_micros=spent, spend_since_last_tick_micros=0,
+            max_charge_micros=charge,
+        )  # fmt: skip
+        return pacer.tick(state, inp).throttle
+
+    fits = left  # one more charge of this size fits in what is left
+    assert lead < DEFAULT_CONFIG.lump_share * (BUDGET - on_curve)
+    assert decide(on_curve + lead, fits) == decide(on_curve, fits)
+    last = left + 1  # what is left is less than one charge
+    assert FLOOR <= decide(on_curve + lead, last) < decide(on_curve, fits)
+    assert decide(on_curve + lead, last) == decide(on_curve + lead, last, no_lumps)
 
 
 def test_a_traffic_estimate_misled_by_a_few_early_clicks_follows_the_traffic_within_two_hours() -> (

@@ -137,7 +137,10 @@ class ControllerConfig:
     lump_share: a lead on the curve of up to one charge (the largest) is not corrected,
         as whole charges make spend lumpy; at most this share of what is still to be
         paced today, so near the day's end a large click's lead is corrected again
-        (with 0.25, a lead left alone at 90% of the day is at most 2.5% of the budget).
+        (with 0.25, a lead left alone at 90% of the day is at most 2.5% of the budget),
+        and never once less than one charge of the budget is left (the last charge
+        waits for the curve: a budget of four clicks otherwise bought its last at 89.9%
+        of the day).
     max_step: the most the rate may rise in one tick, as a factor of the highest rate
         published over the last refresh horizon (none when all of those were 0).
     guard_risk: the chance per decision the guard accepts that unseen spend (in flight
@@ -463,6 +466,11 @@ class PacingController:
         # overspending; the allowance shrinks with what is left to pace, so the day still
         # lands on its budget.
         lump = min(float(inp.max_charge_micros), cfg.lump_share * (budget - target_begin))
+        if budget - inp.spent_today_micros - in_flight < inp.max_charge_micros:
+            # What is left is the last charge (the bid cap holds it to the headroom): no
+            # lumps left to tolerate; it waits until the curve reaches what is spent,
+            # rather than ending a budget of a few clicks hours early.
+            lump = 0.0
         if gap < 0:
             gap = min(0.0, gap + lump)
         wanted = _corrected(slope_spend, cfg.gain * gap)
