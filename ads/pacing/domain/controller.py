@@ -438,6 +438,8 @@ class PacingController:
         charges, and a campaign whose curve asks for less than a click a minute (at
         night, or a small budget of large clicks) is a whole click ahead after each
         click; corrected, each click sent its rate to the floor for most of an hour.
+        Once less than one charge of the budget is left, the lead is corrected again:
+        the next charge ends the day's budget and waits until the curve reaches it.
         """
         cfg = self.config
         if inp.mode is PacingMode.ACCELERATED:
