@@ -97,12 +97,11 @@ def recompute_shard(
     else:
         # Later ticks keep deciding this shard's campaigns: this slot is past, and they
         # decide the rest. Nothing of it is written, the later run's record stands.
-        duration = time.perf_counter() - started
         log.warning(
             "pacing shard %d of slot %s gave way to later ticks after %d starts",
             shard, tick_at.isoformat(), SUPERSEDED_STARTS,
         )  # fmt: skip
-        return ShardResult(shard, tick_at, 0, 0, duration)
+        return ShardResult(shard, tick_at, 0, 0, time.perf_counter() - started)
     duration = time.perf_counter() - started
     upsert(
         session,

@@ -459,7 +459,8 @@ class PacingController:
         band = max(
             (budget - target_begin) * cfg.dead_band_fraction, float(cfg.dead_band_min_micros)
         )
-        gap = _dead_zone(target_begin - (inp.spent_today_micros + in_flight), band)
+        seen = inp.spent_today_micros + in_flight  # spent, reported or not
+        gap = _dead_zone(target_begin - seen, band)
         per_unit = rate * cfg.tick_seconds  # expected spend over one tick at throttle 1
         slope_spend = cfg.slope_gain * (target_end - target_begin)
         slope_spend += (1 - cfg.slope_gain) * per_unit * last
@@ -468,7 +469,7 @@ class PacingController:
         # overspending; the allowance shrinks with what is left to pace, so the day still
         # lands on its budget.
         lump = min(float(inp.max_charge_micros), cfg.lump_share * (budget - target_begin))
-        if budget - inp.spent_today_micros - in_flight < inp.max_charge_micros:
+        if budget - seen < inp.max_charge_micros:
             # What is left is the last charge (the bid cap holds it to the headroom): no
             # lumps left to tolerate; it waits until the curve reaches what is spent,
             # rather than ending a budget of a few clicks hours early.
