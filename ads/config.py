@@ -7,11 +7,13 @@ compares the two).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -40,6 +42,44 @@ DEFAULT_DATABASE_URL = "sqlite:///var/ads.db"
 EMBEDDED_BROKER = "embedded"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class TrafficRegion(NamedTuple):
+    """A region ad groups may target: its clock and its share of opportunities."""
+
+    name: str
+    timezone: str
+    share: float
+
+
+def parse_traffic_regions(text: str) -> tuple[TrafficRegion, ...]:
+    """`name=Area/City:share,...` (shares relative, on any positive scale); "" is none.
+
+    Raises ValueError naming the entry at fault.
+    """
+    regions: list[TrafficRegion] = []
+    for raw in (part.strip() for part in text.split(",")):
+        if not raw:
+            continue
+        name, eq, rest = raw.partition("=")
+        zone, colon, share_text = rest.rpartition(":")
+        name, zone = name.strip(), zone.strip()
+        if not eq or not colon or not name or not zone:
+            raise ValueError(f"{raw!r}: expected name=Area/City:share")
+        try:
+            share = float(share_text)
+        except ValueError:
+            raise ValueError(f"{raw!r}: the share {share_text.strip()!r} is not a number") from None
+        if not math.isfinite(share) or share <= 0:
+            raise ValueError(f"{raw!r}: the share must be a positive number")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{raw!r}: unknown timezone {zone!r}") from None
+        if any(r.name == name for r in regions):
+            raise ValueError(f"{raw!r}: region {name!r} is named twice")
+        regions.append(TrafficRegion(name, zone, share))
+    return tuple(regions)
 
 
 class Settings(BaseSettings):
@@ -174,6 +214,16 @@ class Settings(BaseSettings):
         description="how often the ad server polls `/v1/pacing` (part of the guard's refresh "
         "horizon)",
     )
+    # A campaign without history is paced on its targeted regions' clocks.
+    traffic_regions: str = Field(
+        default="",
+        validation_alias="ADS_TRAFFIC_REGIONS",
+        description="the regions ad groups target in `targeting.regions`, as "
+        "`name=Area/City:share,...` (each one's timezone and share of opportunities): a "
+        "campaign without traffic history is paced on the mix of its regions' days; unset, "
+        "on the default day in its advertiser's timezone",
+        json_schema_extra={"default_text": "none"},
+    )
     # From the ad server to us: delivery plus batching.
     event_delay_seconds: int = Field(
         default=120,
@@ -246,6 +296,12 @@ class Settings(BaseSettings):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("traffic_regions")
+    @classmethod
+    def _traffic_regions(cls, value: str) -> str:
+        parse_traffic_regions(value)
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -324,6 +380,11 @@ class Settings(BaseSettings):
     def refresh_horizon_seconds(self) -> int:
         """Event delay plus the ad server's polling interval (the pacing guard's horizon)."""
         return self.event_delay_seconds + self.pacing_poll_seconds
+
+    @property
+    def regions(self) -> tuple[TrafficRegion, ...]:
+        """The traffic regions targeting may name (`ads.pacing.domain.targeting`)."""
+        return parse_traffic_regions(self.traffic_regions)
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,6 +1,6 @@
 import pytest
 
-from ads.config import Environment, Settings, SettingsError
+from ads.config import Environment, Settings, SettingsError, TrafficRegion
 
 
 def test_defaults_are_the_embedded_mode() -> None:
@@ -30,6 +30,14 @@ def test_production_turns_introspection_off_unless_asked() -> None:
         ({"ADS_LOG_LEVEL": "loud"}, "ADS_LOG_LEVEL"),
         ({"ADS_METRICS_TOKEN": "short"}, "ADS_METRICS_TOKEN must be at least 16"),
         ({"ADS_METRICS_TOKEN": " 0123456789abcdef"}, "without surrounding spaces"),
+        ({"ADS_TRAFFIC_REGIONS": "us"}, "'us': expected name=Area/City:share"),
+        ({"ADS_TRAFFIC_REGIONS": "us=Mars/Base:1"}, "unknown timezone 'Mars/Base'"),
+        ({"ADS_TRAFFIC_REGIONS": "us=America/New_York:-1"}, "must be a positive number"),
+        ({"ADS_TRAFFIC_REGIONS": "us=America/New_York:lots"}, "'lots' is not a number"),
+        (
+            {"ADS_TRAFFIC_REGIONS": "us=America/New_York:1,us=America/Chicago:1"},
+            "region 'us' is named twice",
+        ),
     ],
 )
 def test_bad_settings_fail_with_one_clear_line(env: dict[str, str], fragment: str) -> None:
@@ -103,3 +111,14 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(ValueError, match="frozen"):
         settings.pacing_shards = 2  # type: ignore[misc]
+
+
+def test_traffic_regions_are_read_with_their_clocks_and_shares() -> None:
+    settings = Settings.from_env(
+        {"ADS_TRAFFIC_REGIONS": "us=America/New_York:0.5, eu=Europe/Berlin:0.3,"}
+    )
+    assert settings.regions == (
+        TrafficRegion("us", "America/New_York", 0.5),
+        TrafficRegion("eu", "Europe/Berlin", 0.3),
+    )
+    assert Settings.from_env({}).regions == ()

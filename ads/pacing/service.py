@@ -25,8 +25,10 @@ from ads.config import Settings
 from ads.db import upsert
 from ads.ingestion.models import CampaignDaySpend
 from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus
-from ads.pacing.domain.exposure import ZonePool, learned_profiles
+from ads.pacing.domain.exposure import Market, ZonePool, learned_profiles
+from ads.pacing.domain.profile import TrafficProfile
 from ads.pacing.domain.state import stored_last_tick
+from ads.pacing.domain.targeting import targeted_regions, targeting_profile
 from ads.pacing.experiments.service import ExperimentPlans, experiment_plans, record_ticks
 from ads.pacing.models import AdGroupPacing, CampaignPacing, PacingShardRun
 from ads.pacing.tick import store
@@ -37,7 +39,13 @@ from ads.pacing.tick.decide import (
     ShardDecisions,
     ShardInputs,
 )
-from ads.pacing.tick.load import hourly_exposure, hourly_traffic, load_chunk, spend_by_day
+from ads.pacing.tick.load import (
+    ad_group_targeting,
+    hourly_exposure,
+    hourly_traffic,
+    load_chunk,
+    spend_by_day,
+)
 from ads.pacing.tick.pipeline import Pipeline
 from ads.pacing.tick.store import write_decisions
 from ads.time import local_day, utcnow, zone
@@ -146,6 +154,7 @@ class _DayHistory:
 
     todays: dict[int, date] = field(default_factory=dict)
     zones: dict[int, str] = field(default_factory=dict)
+    targeting: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     steps: dict[int, ExposureStep] = field(default_factory=dict)
     spent_before: dict[int, int] = field(default_factory=dict)
     lifetime: list[int] = field(default_factory=list)
@@ -166,6 +175,7 @@ class _ShardTick:
             ControllerConfig(tick_seconds=settings.pacing_tick_seconds)
         )
         self.pool: ZonePool = {}
+        self.regions = settings.regions
         self.campaigns = self.ad_groups = 0
 
     def _decider(self, plans: Any = None) -> ShardDecider:
@@ -235,6 +245,8 @@ class _ShardTick:
         ids = sorted(history.todays)
         history.counts = hourly_traffic(self.session, ids, before=earliest)
         history.exposure = hourly_exposure(self.session, ids, before=earliest)
+        if self.regions:
+            history.targeting = ad_group_targeting(self.session, ids)
         return history
 
     def _day_refresh(self, history: _DayHistory) -> DayRefresh:
@@ -245,7 +257,8 @@ class _ShardTick:
         traffic the campaign could have bought, not what its throttle and budget let it
         buy. The campaigns of each timezone changing day in this tick pool their shapes
         into the prior for each other and for those without history (through `self.pool`,
-        across the shard's chunks).
+        across the shard's chunks); a campaign's market is its timezone and the regions it
+        targets, whose mix is the prior where the market has no history yet.
         """
         if not history.todays:
             return DayRefresh({}, {})
@@ -254,9 +267,27 @@ class _ShardTick:
             for hour in step:
                 if hour is not None and hour.day < history.todays[cid]:
                     exposure.setdefault(cid, [0.0] * 24)[hour.hour] += hour.seconds
-        profiles = learned_profiles(history.zones, history.counts, exposure, pool=self.pool)
+        markets, mixes = self._markets(history)
+        profiles = learned_profiles(
+            markets, history.counts, exposure, pool=self.pool, targeting=mixes
+        )
         spent = {cid: history.spent_before.get(cid, 0) for cid in history.lifetime}
         return DayRefresh(spent, profiles, history.steps)
+
+    def _markets(self, history: _DayHistory) -> tuple[dict[int, Market], dict[int, TrafficProfile]]:
+        """Each campaign's market, and its regions' mix for the local day it starts."""
+        markets: dict[int, Market] = {}
+        mixes: dict[int, TrafficProfile] = {}
+        for cid, tz in history.zones.items():
+            if not self.regions:
+                markets[cid] = (tz, frozenset())
+                continue
+            targeted = targeted_regions(history.targeting.get(cid, ()), self.regions)
+            markets[cid] = (tz, targeted)
+            mix = targeting_profile(self.regions, targeted, zone(tz), history.todays[cid])
+            if mix is not None:
+                mixes[cid] = mix
+        return markets, mixes
 
 
 # --- reads ---------------------------------------------------------------------------

@@ -13,12 +13,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ads.config import parse_traffic_regions
 from ads.errors import DomainError
+from ads.pacing.domain.targeting import targeted_regions
 from ads.pacing.experiments.rules import Arm, PacingStrategy, arm_for
 from ads.pacing.experiments.service import ArmMetrics, arm_summary
 from ads.simulation.backends.memory import InMemoryPacing, PacingBackend
 from ads.simulation.backends.real_billing import BilledRun, close_books
-from ads.simulation.backends.real_stack import RealStack, fresh_sqlite_url
+from ads.simulation.backends.real_stack import (
+    RealStack,
+    fresh_sqlite_url,
+    group_targeting,
+    regions_setting,
+)
 from ads.simulation.evaluation.capacity import enough_traffic_days, full_competition_run
 from ads.simulation.evaluation.quality import DayMetrics, Summary, all_day_metrics, summarize
 from ads.simulation.evaluation.targets import Check, target_checks
@@ -54,7 +61,9 @@ def make_strategy(name: str, scenario: Scenario, book: list[SimCampaign]) -> Str
     if name == "mystique":
         return Mystique(tick_seconds=scenario.delays.tick_seconds)
     if name == "production":
-        return Production(rule=rule_for(scenario))
+        known = parse_traffic_regions(regions_setting(scenario))
+        targeted = {c.key: targeted_regions(map(group_targeting, c.ad_groups), known) for c in book}
+        return Production(rule=rule_for(scenario), regions=known, targeted=targeted)
     if name == "production_learned":
         regions = region_traffic(scenario.traffic, _midnight(scenario))
         profiles = {c.key: learned_profile(c, regions) for c in book}

@@ -49,9 +49,9 @@ def test_a_new_campaign_starts_on_its_timezones_learned_shape() -> None:
     for cid in (1, 2, 3):
         throttle = [0.25 if 12 <= h < 18 else 1.0 for h in range(24)]  # held back then
         events[cid], exposure[cid] = _history(busy_afternoon, throttle)
-    zones = {1: "Europe/Berlin", 2: "Europe/Berlin", 3: "Europe/Berlin", 4: "Europe/Berlin",
-             5: "Asia/Tokyo"}  # fmt: skip
-    profiles = learned_profiles(zones, events, exposure)
+    berlin, tokyo = ("Europe/Berlin", frozenset()), ("Asia/Tokyo", frozenset())
+    markets = {1: berlin, 2: berlin, 3: berlin, 4: berlin, 5: tokyo}
+    profiles = learned_profiles(markets, events, exposure)
     for cid in (1, 2, 3, 4):
         weights = profiles[cid]
         assert weights is not None
@@ -61,6 +61,25 @@ def test_a_new_campaign_starts_on_its_timezones_learned_shape() -> None:
 
 def test_history_from_before_exposure_was_recorded_learns_from_deliveries() -> None:
     counts = [float(c) for c in range(1, 25)]
-    profiles = learned_profiles({7: "UTC"}, {7: counts}, {})
+    profiles = learned_profiles({7: ("UTC", frozenset())}, {7: counts}, {})
     expected = TrafficProfile.from_observed(list(range(1, 25)), prior=DEFAULT_DIURNAL)
     assert profiles[7] == pytest.approx(list(expected.weights))
+
+
+def test_a_market_without_history_starts_on_its_regions_mix_and_one_with_history_on_it() -> None:
+    flat = [1.0] * 24
+    events, exposure = _history(flat, [1.0] * 24)
+    at_home = ("Europe/Berlin", frozenset({"eu"}))
+    abroad = ("Europe/Berlin", frozenset({"us"}))
+    night = TrafficProfile(tuple(5.0 if h < 6 else 1.0 for h in range(24)))
+    profiles = learned_profiles(
+        {1: at_home, 2: at_home, 3: abroad},
+        {1: events},
+        {1: exposure},
+        targeting={2: DEFAULT_DIURNAL, 3: night},
+    )
+    # Campaign 2 shares campaign 1's market, whose flat history outweighs its mix.
+    assert profiles[2] == pytest.approx(profiles[1], rel=0.05)
+    assert max(profiles[1] or []) / min(profiles[1] or [1]) < 1.5
+    # Campaign 3 buys another market, which has no history: its regions' mix.
+    assert profiles[3] == pytest.approx(list(night.weights))

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from ads.simulation.evaluation.report import table, write_outputs
 from ads.simulation.market.auction import Pricing
+from ads.simulation.market.book import build_book
+from ads.simulation.market.population import all_campaigns, usd_rates
 from ads.simulation.market.scenario import bundled_scenarios, load_scenario, parse_scenario
-from ads.simulation.runner import simulate
+from ads.simulation.runner import make_strategy, simulate
+from ads.simulation.strategies.base import Observation
 
 TINY = {
     "name": "tiny",
@@ -87,3 +91,37 @@ def test_warmup_days_are_left_out_of_the_metrics() -> None:
 def test_warmup_must_leave_a_measured_day() -> None:
     with pytest.raises(ValueError, match="warmup_days"):
         parse_scenario({**TINY, "days": 2, "warmup_days": 2})
+
+
+def test_in_memory_production_paces_a_campaign_on_the_clock_of_the_regions_it_buys() -> None:
+    group = {"bid_micros": 2_000_000}
+    scenario = parse_scenario(
+        {
+            "name": "abroad",
+            "start": "2026-11-20",
+            "usd_per_unit": {"EUR": 1.08},
+            "campaigns": [
+                {"name": name, "currency": "EUR", "timezone": "Europe/Berlin",
+                 "budget_micros": 50_000_000, "ad_groups": [group | {"regions": [region]}]}
+                for name, region in (("buys-americans", "us"), ("buys-europeans", "eu"))
+            ],
+        }
+    )  # fmt: skip
+    book = build_book(scenario, all_campaigns(scenario), usd_rates(scenario), 1)
+    strategy = make_strategy("production", scenario, book)
+    start, end = book[0].days[0].start, book[0].days[0].end
+    throttles: dict[int, float] = {}
+    # The same spend reported to both, minute by minute, through the Berlin night.
+    for minute in range(3 * 60):
+        now = start + timedelta(minutes=minute)
+        for campaign in book:
+            obs = Observation(
+                now=now, day_start=start, day_end=end, tz=campaign.tz,
+                day_budget_micros=50_000_000, reported_today_micros=40_000 * minute,
+                reported_since_last_tick_micros=40_000 if minute else 0,
+                refresh_horizon_seconds=180, max_charge_micros=2_000,
+            )  # fmt: skip
+            throttles[campaign.key] = strategy.throttle(campaign.key, obs)
+    # 02:00 in Berlin is the American evening: the curve of the campaign buying
+    # Americans asks for far more by 03:00 than the European night's does.
+    assert throttles[0] > 4 * throttles[1]

@@ -3,8 +3,10 @@
 Pure: the tick (`ads.pacing.tick.decide`) adds each interval's published throttle x its
 length to the local hour it started in and hands finished hours over for storage; once a
 local day, the service (`ads.pacing.service`) turns each campaign's history of delivered
-events and exposure per hour into its traffic profile, with its timezone's pooled shape
-as the prior (`TrafficProfile.from_exposure`, `TrafficProfile.pooled`).
+events and exposure per hour into its traffic profile, with its market's pooled shape
+(its timezone and targeted regions) as the prior, or its regions' mix where the market
+has no history yet (`TrafficProfile.from_exposure`, `TrafficProfile.pooled`,
+`ads.pacing.domain.targeting`).
 """
 
 from __future__ import annotations
@@ -54,45 +56,51 @@ def advance(
     return HourExposure(day, hour, seconds), current
 
 
-#: Per timezone, the campaigns' own shapes pooled into its prior so far in a tick.
-ZonePool = dict[str, list[TrafficProfile]]
+#: A market: the advertiser's timezone and the regions the campaign targets (none when
+#: the deployment configures no regions). Campaigns of one market share a prior shape.
+Market = tuple[str, frozenset[str]]
+#: Per market, the campaigns' own shapes pooled into its prior so far in a tick.
+ZonePool = dict[Market, list[TrafficProfile]]
 
 
 def learned_profiles(
-    campaigns: Mapping[int, str],
+    campaigns: Mapping[int, Market],
     events: Mapping[int, Sequence[float]],
     exposure: Mapping[int, Sequence[float]],
     *,
     pool: ZonePool | None = None,
+    targeting: Mapping[int, TrafficProfile] | None = None,
 ) -> dict[int, list[float] | None]:
     """Each campaign's traffic profile (24 weights) from its hourly history.
 
-    `campaigns` maps each id to its advertiser's timezone. Campaigns with both events
-    and exposure learn `from_exposure`, and the mean of their shapes per timezone (up to
-    POOL_SIZE campaigns, lowest ids first) is the prior for all of that timezone's
-    campaigns, including those with little or no history, which thus start on their
-    market's shape instead of DEFAULT_DIURNAL. None: no history anywhere in the
-    timezone (DEFAULT_DIURNAL applies). A tick that learns in chunks of campaigns, in
-    id order, passes the same `pool` to each call: a chunk's prior is then pooled from
-    the lowest ids seen so far in the tick.
+    `campaigns` maps each id to its market (advertiser's timezone, targeted regions).
+    Campaigns with both events and exposure learn `from_exposure`, and the mean of their
+    shapes per market (up to POOL_SIZE campaigns, lowest ids first) is the prior for all
+    of that market's campaigns, including those with little or no history, which thus
+    start on their market's shape. Where the market has no history yet, the prior is the
+    campaign's `targeting` shape (its regions' mix, `ads.pacing.domain.targeting`), else
+    None (DEFAULT_DIURNAL applies). A tick that learns in chunks of campaigns, in id
+    order, passes the same `pool` to each call: a chunk's prior is then pooled from the
+    lowest ids seen so far in the tick.
     """
+    mixes = {} if targeting is None else targeting
     own = {
-        cid: TrafficProfile.from_exposure(events[cid], exposure[cid])
+        cid: TrafficProfile.from_exposure(events[cid], exposure[cid], prior=mixes.get(cid))
         for cid in sorted(campaigns)
         if cid in events and cid in exposure
     }
-    by_zone: ZonePool = {} if pool is None else pool
+    by_market: ZonePool = {} if pool is None else pool
     for cid, shape in own.items():
-        members = by_zone.setdefault(campaigns[cid], [])
+        members = by_market.setdefault(campaigns[cid], [])
         if len(members) < POOL_SIZE:
             members.append(shape)
-    priors = {tz: TrafficProfile.pooled(members) for tz, members in by_zone.items()}
+    priors = {market: TrafficProfile.pooled(members) for market, members in by_market.items()}
     out: dict[int, list[float] | None] = {}
-    for cid, tz in campaigns.items():
-        prior = priors.get(tz)
+    for cid, market in campaigns.items():
+        prior = priors.get(market) or mixes.get(cid)
         profile: TrafficProfile | None
         if cid in own:
-            # Learned again with the market's shape as the prior (it was DEFAULT above).
+            # Learned again with the market's shape as the prior.
             profile = TrafficProfile.from_exposure(events[cid], exposure[cid], prior=prior)
         elif cid in events:
             # History from before exposure was recorded: deliveries, as before.

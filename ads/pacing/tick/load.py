@@ -221,6 +221,23 @@ def hourly_exposure(
     )
 
 
+def ad_group_targeting(
+    session: Session, campaign_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per campaign, the targeting of each ad group that is not archived (for the shape
+    its regions imply, `ads.pacing.domain.targeting`)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(campaign_ids):
+        for cid, targeting in session.execute(
+            select(AdGroup.campaign_id, AdGroup.targeting)
+            .where(among(AdGroup.campaign_id, chunk, _dialect(session)))
+            .where(AdGroup.status != DeliveryStatus.ARCHIVED)
+            .order_by(AdGroup.campaign_id, AdGroup.id)
+        ):
+            out.setdefault(cid, []).append(targeting if isinstance(targeting, dict) else {})
+    return out
+
+
 def _hourly_sums(
     session: Session,
     campaign_ids: Sequence[int],

@@ -52,14 +52,15 @@ from ads.pacing.service import campaign_pacing, recompute_shard
 from ads.schema_version import upgrade_to_head
 from ads.simulation.backends.memory import Headroom, SpendEvent
 from ads.simulation.market.book import SimCampaign
-from ads.simulation.market.scenario import Scenario
+from ads.simulation.market.scenario import AdGroupSpec, Scenario
 from ads.time import day_bounds
 
 MINUTE = timedelta(minutes=1)
 
 
 def stack_settings(scenario: Scenario, database_url: str) -> Settings:
-    """Production settings with the scenario's clock: tick, event delay and poll period."""
+    """Production settings with the scenario's clock (tick, event delay and poll period)
+    and its traffic regions."""
     d = scenario.delays
     return Settings(
         database_url=database_url,
@@ -67,7 +68,22 @@ def stack_settings(scenario: Scenario, database_url: str) -> Settings:
         pacing_shards=1,
         event_delay_seconds=round(d.event_delay_seconds + d.event_jitter_mean_seconds),
         pacing_poll_seconds=d.poll_seconds,
+        traffic_regions=regions_setting(scenario),
     )
+
+
+def regions_setting(scenario: Scenario) -> str:
+    """`ADS_TRAFFIC_REGIONS` for the scenario: its regions, their clocks and shares, as a
+    platform knows its own traffic."""
+    return ",".join(f"{r.name}={r.timezone}:{r.share!r}" for r in scenario.traffic.regions)
+
+
+def group_targeting(group: AdGroupSpec) -> dict[str, Any]:
+    """An ad group's targeting as the real stack stores it (no regions: every region)."""
+    return {
+        "regions": list(group.regions),
+        "audience": [group.audience_start, group.audience_start + group.audience_share],
+    }
 
 
 def fresh_sqlite_url(out: Path, name: str) -> str:
@@ -145,13 +161,9 @@ class RealStack:
             self.campaign_ids[c.key] = campaign.id
             self._keys[campaign.id] = c.key
             for index, g in enumerate(c.ad_groups):
-                targeting = {
-                    "regions": list(g.regions),
-                    "audience": [g.audience_start, g.audience_start + g.audience_share],
-                }
                 group = create_ad_group(
                     s, admin, campaign_id=campaign.id, name=g.name, bid_micros=g.bid_micros,
-                    billing_event=g.billing, targeting=targeting,
+                    billing_event=g.billing, targeting=group_targeting(g),
                 )  # fmt: skip
                 ad = create_ad(
                     s, admin, ad_group_id=group.id, name=f"{g.name} ad",
