@@ -52,7 +52,8 @@ def make_strategy(name: str, scenario: Scenario, book: list[SimCampaign]) -> Str
     """A fresh strategy by name (each run starts with no memory).
 
     `production_learned` is a diagnostic: the production controller with each campaign's
-    traffic profile as history would teach it, instead of the default diurnal shape.
+    traffic profile as history would teach it (its eligible audience's, competition
+    aside), instead of the shape its targeted regions imply.
     """
     if name == "no_pacing":
         return NoPacing()

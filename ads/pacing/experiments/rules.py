@@ -4,8 +4,9 @@ A **pacing strategy**, in production terms, is the controller configuration and 
 traffic-profile policy the pacing service runs a campaign with (`strategy_plan`):
 
 * DEFAULT: `ads.pacing.domain.controller` with its default `ControllerConfig` and the campaign's
-  learned hourly traffic shape (the default diurnal shape until it has history): what
-  every campaign runs outside experiments.
+  learned hourly traffic shape (until it has history, its market's or its targeted
+  regions' shape, else the default diurnal one): what every campaign runs outside
+  experiments.
 * LINEAR_PROFILE: the same controller tracking a flat profile, i.e. an even spread of
   the budget over the real hours of the local day, whatever the traffic shape.
 * HIGH_GAIN: the same controller with Mystique-like aggressive feedback (half the spend

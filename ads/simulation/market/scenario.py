@@ -192,9 +192,10 @@ class Scenario:
     `warmup_days`: the first days run but are left out of the metrics. The production
     pacing service learns each campaign's hourly traffic shape from its own history
     (delivered events over the throttle-seconds in force, `ads.pacing.domain.exposure`), so
-    its first day in a new market runs on the default diurnal shape, as a brand-new
-    campaign in a new market does;
-    measuring from the second day measures the pacer in its steady state.
+    its first day in a new market runs on the shape its targeted regions imply (the
+    scenario's regions are the deployment's `ADS_TRAFFIC_REGIONS`), as a brand-new
+    campaign in a new market does; measuring from the second day measures the pacer in
+    its steady state.
     """
 
     name: str = "unnamed"
