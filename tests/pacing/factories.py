@@ -37,9 +37,10 @@ def warm_state(
     rate_micros_per_second: float = 2_000.0,
     last_tick: datetime = NOON - timedelta(minutes=1),
     ticks: int = 6,
+    exposure: float = 300.0,
 ) -> ControllerState:
-    """A state that has run at `throttle` for a while and knows its traffic value."""
-    exposure = 300.0
+    """A state that has run at `throttle` for a while and knows its traffic value from
+    `exposure` throttle-seconds of it."""
     return ControllerState(
         throttle=throttle,
         spend_sum_micros=rate_micros_per_second * exposure,

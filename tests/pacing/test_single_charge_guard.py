@@ -80,7 +80,8 @@ def test_a_bid_that_fits_many_times_is_not_capped() -> None:
 
 
 def test_spend_in_flight_counts_against_the_headroom_for_one_charge() -> None:
-    state = warm_state(throttle=1.0, rate_micros_per_second=2_000.0)
+    # Its estimate holds more than one click's spend (6,000,000 micros): it is known.
+    state = warm_state(throttle=1.0, rate_micros_per_second=2_000.0, exposure=3_000.0)
     # 4 minutes in flight at rate 1 and 2,000 micros/s: about 480,000 micros.
     spent = CAP - CLICK - 100_000
     without = controller.tick(state, tick_input(rule=RULE, spent_today_micros=spent))
@@ -246,7 +247,9 @@ def test_a_quiet_spell_does_not_open_the_throttle_near_the_cap() -> None:
     busy = warm_state(throttle=0.05, rate_micros_per_second=100_000.0)
     quiet = replace(
         busy,
-        spend_sum_micros=0.001 * busy.exposure_sum_seconds,
+        # A click's spend over a long quiet exposure: 1 micro a second.
+        spend_sum_micros=CLICK,
+        exposure_sum_seconds=CLICK / 1.0,
         slow_spend_sum_micros=busy.spend_sum_micros,
         slow_exposure_sum_seconds=busy.exposure_sum_seconds,
         last_tick=late - timedelta(minutes=1),

@@ -26,11 +26,12 @@ but not for small ones, where one click can be 2-30% of the day. The overdeliver
 (`ads.pacing.domain.guard`) therefore bounds the probability that unseen spend (in
 flight and until the next decision takes over, in whole charges, Poisson) crosses the
 hard cap, at `ControllerConfig.guard_risk` per decision, on the larger of the fast and a
-slow traffic estimate; before the first charge is reported, on the most traffic the
-charges not seen leave possible (`_unseen_charge_bound`), so a cold start cannot buy
-blind, through the reporting lag, more charges than the headroom holds. Near the cap it
-may also publish a budget-aware bid cap (`Decision.max_charge_micros`, applied by the ad
-server to the campaign's bids, so a second-price charge never exceeds it): smaller
+slow traffic estimate; until the spend reported is worth one largest charge, on the
+most traffic the charges not seen leave possible (`_unseen_charge_bound`), so a cold
+start cannot buy blind, through the reporting lag, more charges than the headroom holds.
+Near the cap it may also publish a budget-aware bid cap (`Decision.max_charge_micros`,
+applied by the ad server to the campaign's bids, so a second-price charge never exceeds
+it): smaller
 charges make more of them fit and the count concentrate, so a campaign whose bid exceeds
 the headroom keeps serving at a lower bid instead of stopping a click short of its
 budget. Where the ad server cannot apply a bid cap (`TickInput.bid_capping` False: ad
@@ -498,25 +499,33 @@ class PacingController:
 
 
 def _unseen_charge_bound(state: ControllerState, charge: int, risk: float) -> float | None:
-    """Before a campaign's first charge is reported: the most traffic (spend per second at
-    throttle 1) its exposure without a charge leaves possible; None once a charge is seen
-    (the estimates take over), without exposure, or with an unknown largest charge.
+    """Until a campaign's reported spend is worth one largest charge: the most traffic
+    (spend per second at throttle 1) its exposure and the spend seen leave possible; None
+    once it is (the estimates take over), without exposure, or with an unknown largest
+    charge.
 
-    Its estimate is zero until then, which let the cold start's probe double its rate
-    every tick, blind, through the refresh horizon each charge takes to be reported: a
+    Its estimate is zero until a first charge, which let the cold start's probe double its
+    rate every tick, blind, through the refresh horizon each charge takes to be reported: a
     budget of a few clicks was spent within minutes. No charge over an exposure E
     (throttle-seconds) rules out, at the guard's own `risk`, a charge rate above
     ln(1/risk) / E (P(no charge) = e^-(λE)); counted in largest charges, the guard plans
     on that bound, so the probe buys blind no more than the headroom's charges allow.
-    The plan keeps doubling: holding it to the bound as well stalled the cold start of
-    sparse campaigns for hours, where the refresh horizon is long against the tick.
+    Small first charges do not end it: a campaign whose impressions are worth a
+    two-thousandth of its clicks saw a few of them first, and their estimate, tiny
+    against the clicks being bought unseen, let the rate rise 32-fold a tick until half
+    the day was spent in its first minutes. So the bound holds, with the spend seen added
+    to the ln(1/risk) largest charges not seen, until that spend is worth one largest
+    charge. The plan keeps doubling: holding it to the bound as well stalled the cold
+    start of sparse campaigns for hours, where the refresh horizon is long against the
+    tick.
     """
-    if charge <= 0 or state.spend_sum_micros > 0 or state.slow_spend_sum_micros > 0:
+    seen = max(state.spend_sum_micros, state.slow_spend_sum_micros)
+    if charge <= 0 or seen >= charge:
         return None
     exposure = max(state.exposure_sum_seconds, state.slow_exposure_sum_seconds)
     if exposure <= 0:
         return None
-    bound = charge * -math.log(risk) / exposure
+    bound = (seen + charge * -math.log(risk)) / exposure
     return bound if math.isfinite(bound) else None
 
 
