@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from ads.errors import Invalid
 from ads.text import check_storable
@@ -108,6 +110,28 @@ def validate_money(amount_micros: int | None, *, field: str, allow_zero: bool = 
         return
     if amount_micros < 0 or (amount_micros == 0 and not allow_zero):
         raise Invalid("amount must be positive", field=field, code="NEGATIVE_MONEY")
+
+
+#: The key of an ad group's targeting that names the traffic regions it buys (the
+#: deployment's `ADS_TRAFFIC_REGIONS`); pacing reads it for the shape of its traffic.
+REGIONS_KEY = "regions"
+
+
+def validate_targeting_regions(targeting: Mapping[str, Any]) -> None:
+    """`targeting.regions`, when present, is a list of region names (non-empty strings).
+
+    The rest of the targeting is the ad server's, free-form. Names the deployment does not
+    configure are kept (the ad server may know them); pacing ignores them.
+    """
+    if REGIONS_KEY not in targeting:
+        return
+    named = targeting[REGIONS_KEY]
+    if not isinstance(named, list) or not all(isinstance(n, str) and n.strip() for n in named):
+        raise Invalid(
+            "targeting.regions must be a list of region names",
+            field="targeting",
+            code="INVALID_TARGETING",
+        )
 
 
 def validate_url(url: str, *, field: str) -> str:

@@ -27,6 +27,7 @@ from ads.campaigns.rules import (
     validate_budget,
     validate_money,
     validate_schedule,
+    validate_targeting_regions,
     validate_url,
 )
 from ads.db import contains
@@ -70,6 +71,7 @@ def _validate_ad_group(state: Mapping[str, Any]) -> None:
             "targeting must be a JSON object", field="targeting", code="INVALID_TARGETING"
         )
     check_storable(state["targeting"], field="targeting")
+    validate_targeting_regions(state["targeting"])
 
 
 def _validate_ad(state: Mapping[str, Any]) -> None:

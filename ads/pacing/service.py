@@ -25,7 +25,7 @@ from ads.config import Settings
 from ads.db import upsert
 from ads.ingestion.models import CampaignDaySpend
 from ads.pacing.domain.controller import ControllerConfig, PacingController, PacingStatus
-from ads.pacing.domain.exposure import Market, ZonePool, learned_profiles
+from ads.pacing.domain.exposure import Market, MarketPool, learned_profiles
 from ads.pacing.domain.profile import TrafficProfile
 from ads.pacing.domain.state import stored_last_tick
 from ads.pacing.domain.targeting import targeted_regions, targeting_profile
@@ -174,8 +174,9 @@ class _ShardTick:
         self.controller = PacingController(
             ControllerConfig(tick_seconds=settings.pacing_tick_seconds)
         )
-        self.pool: ZonePool = {}
+        self.pool: MarketPool = {}
         self.regions = settings.regions
+        self.mixes: dict[tuple[str, frozenset[str], date], TrafficProfile | None] = {}
         self.campaigns = self.ad_groups = 0
 
     def _decider(self, plans: Any = None) -> ShardDecider:
@@ -284,7 +285,11 @@ class _ShardTick:
                 continue
             targeted = targeted_regions(history.targeting.get(cid, ()), self.regions)
             markets[cid] = (tz, targeted)
-            mix = targeting_profile(self.regions, targeted, zone(tz), history.todays[cid])
+            # A timezone's campaigns change day together: one mix per market and day.
+            key = (tz, targeted, history.todays[cid])
+            if key not in self.mixes:
+                self.mixes[key] = targeting_profile(self.regions, targeted, zone(tz), key[2])
+            mix = self.mixes[key]
             if mix is not None:
                 mixes[cid] = mix
         return markets, mixes

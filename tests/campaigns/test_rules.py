@@ -8,6 +8,7 @@ from ads.campaigns.rules import (
     check_campaign_transition,
     validate_budget,
     validate_schedule,
+    validate_targeting_regions,
     validate_url,
 )
 from ads.errors import Invalid
@@ -66,3 +67,17 @@ def test_end_must_follow_start() -> None:
 def test_urls_must_be_absolute_http(url: str) -> None:
     with pytest.raises(Invalid):
         validate_url(url, field="creativeUrl")
+
+
+@pytest.mark.parametrize(
+    "targeting", [{}, {"regions": []}, {"regions": ["us", "eu"]}, {"geo": "free-form"}]
+)
+def test_targeting_regions_may_be_absent_or_a_list_of_names(targeting: dict[str, object]) -> None:
+    validate_targeting_regions(targeting)
+
+
+@pytest.mark.parametrize("regions", ["us", ["us", 7], ["us", ""], {"us": 1}, None])
+def test_targeting_regions_of_another_shape_are_refused(regions: object) -> None:
+    with pytest.raises(Invalid) as error:
+        validate_targeting_regions({"regions": regions})
+    assert error.value.code == "INVALID_TARGETING"

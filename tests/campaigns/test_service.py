@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from ads.audit.models import AuditEntry
 from ads.auth.principal import CLI_PRINCIPAL, Principal
 from ads.auth.roles import Role
-from ads.campaigns.models import Campaign
+from ads.campaigns.models import AdGroup, Campaign
 from ads.campaigns.rules import BudgetType, CampaignStatus
-from ads.campaigns.service import update_campaign
+from ads.campaigns.service import update_ad_group, update_campaign
 from ads.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
 
@@ -159,3 +159,21 @@ def test_another_tenants_ad_and_ad_group_are_not_found_by_their_own_names(
             destination_url="https://example.com/x",
         )
     assert missing_group.value.field == ["adGroupId"]
+
+
+def test_an_ad_group_with_malformed_targeting_regions_changes_nothing(session: Session) -> None:
+    adv = factories.advertiser(session)
+    camp = factories.campaign(session, adv.id)
+    group = factories.ad_group(session, camp.id, targeting={"regions": ["us"]})
+    entries = _audit_count(session)
+    with pytest.raises(Invalid) as error:
+        update_ad_group(session, CLI_PRINCIPAL, group.id, {"targeting": {"regions": "eu"}})
+    assert error.value.code == "INVALID_TARGETING"
+    session.rollback()
+    session.expire_all()
+    fresh = session.get(AdGroup, group.id)
+    assert fresh is not None
+    assert (fresh.version, fresh.targeting) == (1, {"regions": ["us"]})
+    assert _audit_count(session) == entries
+    with pytest.raises(Invalid):
+        factories.ad_group(session, camp.id, name="Other", targeting={"regions": [3]})

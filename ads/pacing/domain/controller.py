@@ -31,12 +31,11 @@ most traffic the charges not seen leave possible (`_unseen_charge_bound`), so a 
 start cannot buy blind, through the reporting lag, more charges than the headroom holds.
 Near the cap it may also publish a budget-aware bid cap (`Decision.max_charge_micros`,
 applied by the ad server to the campaign's bids, so a second-price charge never exceeds
-it): smaller
-charges make more of them fit and the count concentrate, so a campaign whose bid exceeds
-the headroom keeps serving at a lower bid instead of stopping a click short of its
-budget. Where the ad server cannot apply a bid cap (`TickInput.bid_capping` False: ad
-groups' own caps) the campaign stops as soon as one charge could cross the cap; with bid
-capping, when no throttle at any bid cap down to half a charge passes the guard.
+it): smaller charges make more of them fit and the count concentrate, so a campaign
+whose bid exceeds the headroom keeps serving at a lower bid instead of stopping a click
+short of its budget. Where the ad server cannot apply a bid cap (`TickInput.bid_capping`
+False: ad groups' own caps) the campaign stops as soon as one charge could cross the cap;
+with bid capping, when no throttle at any bid cap down to half a charge passes the guard.
 
 Where the ad server also holds the decision's headroom (`TickInput.cap_held`: the
 hard cap less the spend seen, against which it counts its own spend since, never bidding

@@ -60,7 +60,7 @@ def advance(
 #: the deployment configures no regions). Campaigns of one market share a prior shape.
 Market = tuple[str, frozenset[str]]
 #: Per market, the campaigns' own shapes pooled into its prior so far in a tick.
-ZonePool = dict[Market, list[TrafficProfile]]
+MarketPool = dict[Market, list[TrafficProfile]]
 
 
 def learned_profiles(
@@ -68,7 +68,7 @@ def learned_profiles(
     events: Mapping[int, Sequence[float]],
     exposure: Mapping[int, Sequence[float]],
     *,
-    pool: ZonePool | None = None,
+    pool: MarketPool | None = None,
     targeting: Mapping[int, TrafficProfile] | None = None,
 ) -> dict[int, list[float] | None]:
     """Each campaign's traffic profile (24 weights) from its hourly history.
@@ -89,7 +89,7 @@ def learned_profiles(
         for cid in sorted(campaigns)
         if cid in events and cid in exposure
     }
-    by_market: ZonePool = {} if pool is None else pool
+    by_market: MarketPool = {} if pool is None else pool
     for cid, shape in own.items():
         members = by_market.setdefault(campaigns[cid], [])
         if len(members) < POOL_SIZE:

@@ -22,10 +22,8 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from ads.campaigns.rules import REGIONS_KEY
 from ads.pacing.domain.profile import DEFAULT_DIURNAL, HOURS_PER_DAY, TrafficProfile
-
-#: The key of an ad group's targeting that names the regions it buys.
-REGIONS_KEY = "regions"
 
 
 class Region(Protocol):

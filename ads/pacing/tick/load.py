@@ -234,7 +234,7 @@ def ad_group_targeting(
             .where(AdGroup.status != DeliveryStatus.ARCHIVED)
             .order_by(AdGroup.campaign_id, AdGroup.id)
         ):
-            out.setdefault(cid, []).append(targeting if isinstance(targeting, dict) else {})
+            out.setdefault(cid, []).append(targeting)
     return out
 
 
