@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +79,20 @@ def _validate_ad(state: Mapping[str, Any]) -> None:
     validate_name(state["name"])
     validate_url(state["creative_url"], field="creativeUrl")
     validate_url(state["destination_url"], field="destinationUrl")
+
+
+@dataclass(frozen=True, slots=True)
+class _DeliveryKind:
+    """What differs between updating an ad group and an ad: names, fields, validation."""
+
+    entity_type: str
+    what: str
+    fields: frozenset[str]
+    check: Callable[[Mapping[str, Any]], None]
+
+
+_AD_GROUP = _DeliveryKind("AdGroup", "ad group", frozenset(AD_GROUP_FIELDS), _validate_ad_group)
+_AD = _DeliveryKind("Ad", "ad", frozenset(AD_FIELDS), _validate_ad)
 
 
 def _writable_advertiser(session: Session, principal: Principal, advertiser_id: int) -> Advertiser:
@@ -245,11 +260,7 @@ def update_ad_group(
     expected_version: int | None = None,
 ) -> AdGroup:
     group, campaign = get_ad_group(session, principal, ad_group_id)
-    _update_delivery(
-        session, principal, group, campaign, changes, expected_version,
-        entity_type="AdGroup", what="ad group", fields=AD_GROUP_FIELDS,
-        check=_validate_ad_group,
-    )  # fmt: skip
+    _update_delivery(session, principal, _AD_GROUP, group, campaign, changes, expected_version)
     return group
 
 
@@ -300,42 +311,35 @@ def update_ad(
     expected_version: int | None = None,
 ) -> Ad:
     ad, campaign = get_ad(session, principal, ad_id)
-    _update_delivery(
-        session, principal, ad, campaign, changes, expected_version,
-        entity_type="Ad", what="ad", fields=AD_FIELDS, check=_validate_ad,
-    )  # fmt: skip
+    _update_delivery(session, principal, _AD, ad, campaign, changes, expected_version)
     return ad
 
 
 def _update_delivery(
     session: Session,
     principal: Principal,
+    kind: _DeliveryKind,
     entity: AdGroup | Ad,
     campaign: Campaign,
     changes: Mapping[str, Any],
     expected_version: int | None,
-    *,
-    entity_type: str,
-    what: str,
-    fields: Iterable[str],
-    check: Callable[[Mapping[str, Any]], None],
 ) -> None:
     """An ad group's or an ad's update: the same rights, status transitions and audit."""
-    policy.require_manage_advertiser(principal, campaign.advertiser_id, what=what)
+    policy.require_manage_advertiser(principal, campaign.advertiser_id, what=kind.what)
     current = entity.status
 
     def validate(state: Mapping[str, Any]) -> None:
         check_delivery_transition(current, DeliveryStatus(state["status"]))
-        check(state)
+        kind.check(state)
 
     apply_update(
         session,
         principal,
         entity,
-        entity_type=entity_type,
+        entity_type=kind.entity_type,
         advertiser_id=campaign.advertiser_id,
         changes=changes,
-        allowed=frozenset(fields),
+        allowed=kind.fields,
         expected_version=expected_version,
         validate=validate,
     )
